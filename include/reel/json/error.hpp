@@ -86,6 +86,7 @@ struct Error {
 
   /// "reel.json: required field is missing (field "model") at 1:17 (byte 16), path /data".
   std::string message() const {
+    if (!code) return "success";
     std::string m = code.message();
     if (!detail.empty()) m += " (" + detail + ")";
     if (line != 0) {
