@@ -210,7 +210,7 @@ bool read_map(Parser& p, M& m) {
 
 template <class Info>
 REEL_ALWAYS_INLINE std::size_t find_key(std::string_view key, std::size_t hint) noexcept {
-  if (hint < Info::size && Info::keys[hint] == key) return hint;
+  if (hint < Info::size && !Info::skipped[hint] && Info::keys[hint] == key) return hint;
   for (std::size_t i = 0; i < Info::size; ++i) {
     if (!Info::skipped[i] && Info::keys[i] == key) return i;
   }
