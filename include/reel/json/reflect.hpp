@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <exception>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -21,11 +22,15 @@ namespace detail {
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wundefined-inline"
 #pragma clang diagnostic ignored "-Wundefined-var-template"
+#pragma clang diagnostic ignored "-Wundefined-internal"
 #endif
-/// Converts to anything: counts the initialisers an aggregate accepts (never called).
+/// Converts to anything: counts the initialisers an aggregate accepts. Only named in unevaluated
+/// operands; it has a body because Clang wants one for types without linkage.
 struct AnyInit {
   template <class U>
-  constexpr operator U() const noexcept;
+  [[noreturn]] operator U() const noexcept {
+    std::terminate();
+  }
 };
 
 template <class T, class... A>
