@@ -27,37 +27,13 @@ namespace reel::json {
 namespace detail {
 
 /// The writer's output and the first error it met, with the path to the offending value.
-class Writer {
+class Writer : public ErrorTrail {
 public:
   explicit Writer(std::string& o) noexcept : out(o) {}
   std::string& out;
 
-  REEL_NOINLINE bool fail(Errc code, std::string detail) {
-    if (!code_) {
-      code_ = make_error_code(code);
-      detail_ = std::move(detail);
-    }
-    return false;
-  }
-  REEL_NOINLINE void unwind_key(std::string_view key) {
-    std::string seg;
-    append_pointer_segment(seg, key);
-    rpath_.push_back(std::move(seg));
-  }
-  REEL_NOINLINE void unwind_index(std::size_t i) { rpath_.push_back("/" + std::to_string(i)); }
-
-  Error error() const {
-    Error e;
-    e.code = code_;
-    e.detail = detail_;
-    for (auto it = rpath_.rbegin(); it != rpath_.rend(); ++it) e.path += *it;
-    return e;
-  }
-
-private:
-  std::error_code code_;
-  std::string detail_;
-  std::vector<std::string> rpath_;
+  bool fail(Errc code, std::string detail) { return ErrorTrail::fail(make_error_code(code), nullptr, std::move(detail)); }
+  Error error() const { return trail_error(); }
 };
 
 inline constexpr char hex_digits[] = "0123456789abcdef";
@@ -70,15 +46,7 @@ inline bool write_escaped(Writer& w, std::string_view s) {
   const char* const end = p + s.size();
   for (;;) {
     const char* run = p;
-    while (end - p >= 8) {
-      const std::uint64_t m = string_specials(load8(p));
-      if (m != 0) {
-        p += first_flagged(m);
-        break;
-      }
-      p += 8;
-    }
-    while (p < end && !is_string_special(static_cast<unsigned char>(*p))) ++p;
+    p = find_string_special(p, end);
     if (p > run) out.append(run, static_cast<std::size_t>(p - run));
     if (p >= end) break;
     const auto c = static_cast<unsigned char>(*p);

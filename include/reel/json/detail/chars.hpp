@@ -43,6 +43,17 @@ REEL_ALWAYS_INLINE bool is_string_special(unsigned char c) noexcept {
   return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
 }
 
+/// The first byte in [p, end) that is '"', '\\', a control character or non-ASCII, or `end`.
+REEL_ALWAYS_INLINE const char* find_string_special(const char* p, const char* end) noexcept {
+  while (end - p >= 8) {
+    const std::uint64_t m = string_specials(load8(p));
+    if (m != 0) return p + first_flagged(m);
+    p += 8;
+  }
+  while (p < end && !is_string_special(static_cast<unsigned char>(*p))) ++p;
+  return p;
+}
+
 /// Length of the valid UTF-8 sequence starting at `p` whose lead byte is >= 0x80, or 0 when the
 /// bytes are not well-formed UTF-8 (overlong forms, surrogates and code points above U+10FFFF too).
 inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) noexcept {

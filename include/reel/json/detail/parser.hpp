@@ -36,9 +36,50 @@ inline void append_pointer_segment(std::string& out, std::string_view key) {
   }
 }
 
+/// The first error met while reading or writing, and the JSON Pointer path to it, built
+/// innermost first as the failing calls unwind (so success costs nothing).
+class ErrorTrail {
+public:
+  /// Records the first error (later ones are consequences) and returns false.
+  REEL_NOINLINE bool fail(std::error_code code, const char* at, std::string detail = {}) {
+    if (!code_) {
+      code_ = code;
+      at_ = at;
+      detail_ = std::move(detail);
+    }
+    return false;
+  }
+  /// Adds an object key to the error path.
+  REEL_NOINLINE void unwind_key(std::string_view key) {
+    std::string seg;
+    append_pointer_segment(seg, key);
+    rpath_.push_back(std::move(seg));
+  }
+  /// Adds an array index to the error path.
+  REEL_NOINLINE void unwind_index(std::size_t index) { rpath_.push_back("/" + std::to_string(index)); }
+
+  bool failed() const noexcept { return static_cast<bool>(code_); }
+
+protected:
+  /// The error without position: code, detail and path.
+  Error trail_error() const {
+    Error e;
+    e.code = code_;
+    e.detail = detail_;
+    for (auto it = rpath_.rbegin(); it != rpath_.rend(); ++it) e.path += *it;
+    return e;
+  }
+  const char* at_ = nullptr;
+
+private:
+  std::error_code code_;
+  std::string detail_;
+  std::vector<std::string> rpath_;
+};
+
 /// The reader's cursor. Every `parse_*` and `read_*` function returns false after recording
 /// the first error; callers unwind and add their path segment on the way out.
-class Parser {
+class Parser : public ErrorTrail {
 public:
   Parser(std::string_view input, const ReadOptions& options) noexcept
       : begin_(input.data()), cur(input.data()), end(input.data() + input.size()), opts(options) {}
@@ -50,30 +91,9 @@ public:
   std::size_t depth = 0;
   std::string scratch;  ///< decoded text of the last escaped key or enum string
 
-  /// Records the first error (later ones are consequences) and returns false.
-  REEL_NOINLINE bool fail(std::error_code code, const char* at, std::string detail = {}) {
-    if (!code_) {
-      code_ = code;
-      at_ = at;
-      detail_ = std::move(detail);
-    }
-    return false;
-  }
-  /// Adds an object key to the error path (innermost first).
-  REEL_NOINLINE void unwind_key(std::string_view key) {
-    std::string seg;
-    append_pointer_segment(seg, key);
-    rpath_.push_back(std::move(seg));
-  }
-  /// Adds an array index to the error path (innermost first).
-  REEL_NOINLINE void unwind_index(std::size_t index) { rpath_.push_back("/" + std::to_string(index)); }
-
-  bool failed() const noexcept { return static_cast<bool>(code_); }
-
   /// The error recorded so far, with line, column, path and excerpt.
   Error error() const {
-    Error e;
-    e.code = code_;
+    Error e = trail_error();
     const char* at = at_ != nullptr ? at_ : cur;
     e.offset = static_cast<std::size_t>(at - begin_);
     e.line = 1;
@@ -85,8 +105,6 @@ public:
       }
     }
     e.column = static_cast<std::size_t>(at - line_start) + 1;
-    for (auto it = rpath_.rbegin(); it != rpath_.rend(); ++it) e.path += *it;
-    e.detail = detail_;
     e.excerpt = excerpt(line_start, at);
     return e;
   }
@@ -151,15 +169,7 @@ public:
     ++cur;  // opening quote
     for (;;) {
       const char* run = cur;
-      while (end - cur >= 8) {
-        const std::uint64_t m = string_specials(load8(cur));
-        if (m != 0) {
-          cur += first_flagged(m);
-          break;
-        }
-        cur += 8;
-      }
-      while (cur < end && !is_string_special(static_cast<unsigned char>(*cur))) ++cur;
+      cur = find_string_special(cur, end);
       if (cur > run) out.append(run, static_cast<std::size_t>(cur - run));
       if (REEL_UNLIKELY(cur >= end)) return fail(Errc::unexpected_end, cur, "unterminated string");
       const auto c = static_cast<unsigned char>(*cur);
@@ -185,16 +195,7 @@ public:
   /// decoded into `scratch` (valid until the next call).
   bool parse_string_view(std::string_view& out) {
     const char* start = cur + 1;
-    const char* p = start;
-    while (end - p >= 8) {
-      const std::uint64_t m = string_specials(load8(p));
-      if (m != 0) {
-        p += first_flagged(m);
-        break;
-      }
-      p += 8;
-    }
-    while (p < end && !is_string_special(static_cast<unsigned char>(*p))) ++p;
+    const char* p = find_string_special(start, end);
     if (REEL_LIKELY(p < end && *p == '"')) {
       out = std::string_view(start, static_cast<std::size_t>(p - start));
       cur = p + 1;
@@ -482,10 +483,6 @@ private:
     return s;
   }
 
-  std::error_code code_;
-  const char* at_ = nullptr;
-  std::string detail_;
-  std::vector<std::string> rpath_;
 };
 
 }  // namespace reel::json::detail
