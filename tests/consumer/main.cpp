@@ -1,7 +1,7 @@
 // What a downstream project does with reel: include it, use it, print the version it got.
 // Built three ways (add_subdirectory, FetchContent, find_package) by run_consumer.cmake.
 #include <reel/config.hpp>
-#include <reel/json/reflect.hpp>
+#include <reel/reel.hpp>
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -14,6 +14,7 @@
 #endif
 
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -37,6 +38,11 @@ asio::awaitable<void> measure(int& out) {
 int main() {
   static_assert(reel::json::field_count<Clip> == 3);
   if (reel::json::field_names<Clip>[2] != std::string_view{"seconds"}) return 2;
+  const Clip original{1280, 720, 5.5};
+  auto json = reel::json::write_string(original);
+  if (!json) return 2;
+  auto back = reel::json::read_as<Clip>(*json);
+  if (!back || back->width != 1280 || back->height != 720 || back->seconds != 5.5) return 2;
 
   asio::io_context io;
   int measured = 0;
