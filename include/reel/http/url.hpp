@@ -133,8 +133,9 @@ inline Result<Url> parse_url(std::string_view text) {
 }
 
 /// Resolves a redirect's `Location` against the URL that was requested (RFC 3986 §5.2): absolute
-/// URLs, "//host/path", "/path", relative paths with "." and "..", "?query" and "" all work; the
-/// fragment is dropped. Errors as for `parse_url`.
+/// URLs, "//host/path", "/path", relative paths with "." and "..", "?query" and "#fragment" all
+/// work; the fragment is dropped. An empty location is `bad_url` (it would redirect to itself);
+/// other errors as for `parse_url`.
 inline Result<Url> resolve_redirect(const Url& base, std::string_view location) {
   if (location.empty()) return fail(make_error_code(Errc::bad_url));
   if (detail::scheme_length(location) != 0) return parse_url(location);
