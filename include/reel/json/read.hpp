@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -208,13 +209,20 @@ bool read_map(Parser& p, M& m) {
   });
 }
 
-template <class Info>
-REEL_ALWAYS_INLINE std::size_t find_key(std::string_view key, std::size_t hint) noexcept {
-  if (hint < Info::size && !Info::skipped[hint] && Info::keys[hint] == key) return hint;
-  for (std::size_t i = 0; i < Info::size; ++i) {
-    if (!Info::skipped[i] && Info::keys[i] == key) return i;
-  }
-  return Info::size;
+// Compares with each key at its compile-time length, so the compiler inlines every comparison.
+template <class Info, std::size_t I>
+REEL_ALWAYS_INLINE bool key_is(std::string_view key) noexcept {
+  constexpr std::string_view k = Info::keys[I];
+  return !Info::skipped[I] && key.size() == k.size() && std::memcmp(key.data(), k.data(), k.size()) == 0;
+}
+
+template <class Info, std::size_t... I>
+REEL_ALWAYS_INLINE std::size_t find_key(std::string_view key, std::size_t hint, std::index_sequence<I...>) noexcept {
+  std::size_t found = Info::size;
+  // The expected next member first: providers usually send fields in declaration order.
+  (void)(((hint == I && key_is<Info, I>(key)) ? (found = I, true) : false) || ...);
+  if (found == Info::size) (void)((key_is<Info, I>(key) ? (found = I, true) : false) || ...);
+  return found;
 }
 
 template <class Info, class T, std::size_t... I>
@@ -255,7 +263,7 @@ bool read_object(Parser& p, T& v) {
   std::array<bool, Info::size> seen{};
   std::size_t hint = 0;
   const bool ok = read_members(p, [&](std::string_view key) {
-    const std::size_t idx = find_key<Info>(key, hint);
+    const std::size_t idx = find_key<Info>(key, hint, indices);
     if (idx < Info::size) {
       if (REEL_UNLIKELY(seen[idx] && p.opts.reject_duplicate_keys)) {
         p.fail(Errc::duplicate_key, p.cur, "field \"" + std::string(Info::keys[idx]) + "\"");

@@ -56,7 +56,11 @@ public:
     rpath_.push_back(std::move(seg));
   }
   /// Adds an array index to the error path.
-  REEL_NOINLINE void unwind_index(std::size_t index) { rpath_.push_back("/" + std::to_string(index)); }
+  REEL_NOINLINE void unwind_index(std::size_t index) {
+    std::string seg(1, '/');  // not "/" + to_string(): GCC 12 -O3 warns -Wrestrict (PR105651)
+    seg += std::to_string(index);
+    rpath_.push_back(std::move(seg));
+  }
 
   bool failed() const noexcept { return static_cast<bool>(code_); }
 
@@ -110,6 +114,7 @@ public:
   }
 
   REEL_ALWAYS_INLINE void skip_ws() noexcept {
+    if (REEL_LIKELY(cur < end && static_cast<unsigned char>(*cur) > ' ')) return;  // compact JSON
     while (cur < end && (*cur == ' ' || *cur == '\n' || *cur == '\r' || *cur == '\t')) ++cur;
   }
   /// Skips white space and fails with `unexpected_end` when nothing follows.
