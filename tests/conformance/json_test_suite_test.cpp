@@ -478,29 +478,9 @@ TEST_F(JsonTestSuite, NeverReadsPastTheInput) {
   RecordProperty("inputs", static_cast<int>(parses));
 }
 
-// Known diagnostic deviation (not a conformance failure): when the input ends inside a multi-byte
-// UTF-8 sequence or between the two \u escapes of a surrogate pair, reel reports invalid_unicode
-// instead of unexpected_end. Set to false once the reader reports unexpected_end there; while it is
-// true and the deviation is no longer seen, TruncatedDocumentsReportUnexpectedEnd fails.
-constexpr bool kExpectedFailureTruncatedSequenceIsInvalidUnicode = true;
-
-// True when `e` (from reading the first `n` bytes of the valid document `full`) is invalid_unicode
-// at the start of a UTF-8 sequence or a \uD8xx\uDCxx pair that the truncation cut short.
-bool is_cut_sequence(std::string_view full, std::size_t n, const reel::json::Error& e) {
-  if (e.code != Errc::invalid_unicode || e.offset >= n) return false;
-  const auto lead = static_cast<unsigned char>(full[e.offset]);
-  std::size_t len = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) len = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF) len = 3;
-  else if (lead >= 0xF0 && lead <= 0xF4) len = 4;
-  else if (full.substr(e.offset).starts_with("\\u")) len = 12;  // high surrogate escape + low surrogate escape
-  return len != 0 && e.offset + len > n;
-}
-
 // Every proper prefix of a y_ document that starts with '[', '{' or '"' is incomplete: it must be
 // rejected, and (past the leading white space) with unexpected_end.
 TEST_F(JsonTestSuite, TruncatedDocumentsReportUnexpectedEnd) {
-  std::size_t deviations = 0;
   for (const CorpusFile* f : with_prefix("y_")) {
     const std::string_view doc = trim_json_ws(f->bytes);
     if (doc.empty() || f->bytes.size() > 4096) continue;
@@ -512,18 +492,8 @@ TEST_F(JsonTestSuite, TruncatedDocumentsReportUnexpectedEnd) {
       const reel::json::Error e = parse_exact(prefix, v);
       EXPECT_TRUE(e) << f->name << ": first " << n << " bytes accepted";
       if (!e || e.code == Errc::unexpected_end) continue;
-      if (kExpectedFailureTruncatedSequenceIsInvalidUnicode && is_cut_sequence(f->bytes, n, e)) {
-        ++deviations;
-        continue;
-      }
       ADD_FAILURE() << f->name << ": first " << n << " bytes: expected unexpected_end, got " << describe(e);
     }
-  }
-  if (kExpectedFailureTruncatedSequenceIsInvalidUnicode) {
-    std::printf("expected failure: %zu truncated UTF-8 sequences / surrogate pairs reported as invalid_unicode\n",
-                deviations);
-    EXPECT_GT(deviations, 0u) << "the truncated-sequence deviation is fixed: set "
-                                 "kExpectedFailureTruncatedSequenceIsInvalidUnicode to false";
   }
 }
 

@@ -123,6 +123,14 @@ TEST(Read, BadStringsAreTypedErrors) {
   must_fail<std::string>("\"\xFF\"", Errc::invalid_unicode);
   must_fail<std::string>(R"("abc)", Errc::unexpected_end);
   must_fail<std::string>(R"("\u12)", Errc::unexpected_end);
+  // Input cut inside a UTF-8 sequence or a surrogate pair is truncation, not bad Unicode.
+  must_fail<std::string>("\"\xC3", Errc::unexpected_end);
+  must_fail<std::string>("\"\xF0\x9F\x98", Errc::unexpected_end);
+  must_fail<std::string>("\"\xE0\x80", Errc::invalid_unicode);  // overlong whatever follows
+  must_fail<std::string>(R"("\ud834)", Errc::unexpected_end);
+  must_fail<std::string>(R"("\ud834\uDD)", Errc::unexpected_end);
+  must_fail<std::string>(R"("\ud834")", Errc::invalid_unicode);
+  must_fail<std::string>(R"("\ud834\n)", Errc::invalid_unicode);
 }
 
 TEST(Read, StructsOptionalsContainersEnumsVariants) {

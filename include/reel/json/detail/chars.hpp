@@ -78,6 +78,24 @@ inline std::size_t utf8_sequence_length(const unsigned char* p, const unsigned c
   return 0;
 }
 
+/// True when [p, end) is the start of a valid UTF-8 sequence cut short by the end of the input.
+inline bool utf8_truncated(const unsigned char* p, const unsigned char* end) noexcept {
+  const unsigned char b0 = p[0];
+  const std::size_t need = (b0 >= 0xC2 && b0 <= 0xDF) ? 2 : (b0 >= 0xE0 && b0 <= 0xEF) ? 3 : (b0 >= 0xF0 && b0 <= 0xF4) ? 4 : 0;
+  const auto left = static_cast<std::size_t>(end - p);
+  if (need == 0 || left >= need) return false;
+  for (std::size_t i = 1; i < left; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return false;
+  }
+  if (left >= 2) {
+    if (b0 == 0xE0 && p[1] < 0xA0) return false;
+    if (b0 == 0xED && p[1] > 0x9F) return false;
+    if (b0 == 0xF0 && p[1] < 0x90) return false;
+    if (b0 == 0xF4 && p[1] > 0x8F) return false;
+  }
+  return true;
+}
+
 /// Writes code point `cp` (<= 0x10FFFF, not a surrogate) as UTF-8 into `out`; returns the length.
 inline std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
   if (cp < 0x80) {

@@ -187,7 +187,12 @@ public:
       } else if (c >= 0x80) {
         const std::size_t n = utf8_sequence_length(reinterpret_cast<const unsigned char*>(cur),
                                                    reinterpret_cast<const unsigned char*>(end));
-        if (n == 0) return fail(Errc::invalid_unicode, cur, "invalid UTF-8");
+        if (n == 0) {
+          if (utf8_truncated(reinterpret_cast<const unsigned char*>(cur), reinterpret_cast<const unsigned char*>(end))) {
+            return fail(Errc::unexpected_end, cur, "input ends inside a UTF-8 sequence");
+          }
+          return fail(Errc::invalid_unicode, cur, "invalid UTF-8");
+        }
         out.append(cur, n);
         cur += n;
       } else {
@@ -370,6 +375,9 @@ private:
     std::uint32_t cp = 0;
     if (!hex4(cp, at)) return false;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (end - cur < 6 && escape_prefix(cur, end)) {
+        return fail(Errc::unexpected_end, at, "input ends inside a surrogate pair");
+      }
       if (end - cur < 6 || cur[0] != '\\' || cur[1] != 'u') {
         return fail(Errc::invalid_unicode, at, "high surrogate without a low surrogate");
       }
@@ -383,6 +391,15 @@ private:
     }
     char buf[4];
     out.append(buf, encode_utf8(cp, buf));
+    return true;
+  }
+
+  // True when [p, end) is a proper prefix of a `\uXXXX` escape.
+  static bool escape_prefix(const char* p, const char* end) noexcept {
+    static constexpr char shape[] = "\\u";
+    for (std::size_t i = 0; p + i < end; ++i) {
+      if (i < 2 ? p[i] != shape[i] : hex_value(p[i]) < 0) return false;
+    }
     return true;
   }
 
