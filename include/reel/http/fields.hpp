@@ -31,6 +31,7 @@ struct Field {
   std::string name;   ///< as written; compared case-insensitively
   std::string value;  ///< without leading and trailing white space
 
+  /// Equal when name (exactly) and value are equal.
   friend bool operator==(const Field&, const Field&) = default;
 };
 
@@ -38,6 +39,7 @@ struct Field {
 /// names are kept. It stores what it is given: `write_request_head` validates before sending.
 class Fields {
 public:
+  /// Iterator over the fields, in order.
   using const_iterator = std::vector<Field>::const_iterator;
 
   /// Appends a field, keeping any others with the same name.
