@@ -4,4 +4,5 @@
 
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
+#include <reel/http.hpp>
 #include <reel/json.hpp>
