@@ -229,7 +229,7 @@ template <class Info, class T, std::size_t... I>
 REEL_ALWAYS_INLINE bool read_field(Parser& p, T& v, std::size_t idx, std::index_sequence<I...>) {
   bool ok = false;
   (void)((idx == I ? (ok = [&] {
-    if constexpr (Info::skipped[I]) {
+    if constexpr (Info::skipped[I]) {  // never matched; skipped members need not be readable
       return true;
     } else {
       return read_value(p, Info::template get<I>(v));
@@ -246,7 +246,7 @@ bool finish_object(Parser& p, T& v, const std::array<bool, Info::size>& seen, st
     using F = std::remove_cvref_t<decltype(Info::template get<J>(v))>;
     if constexpr (is_optional_v<F>) {
       Info::template get<J>(v).reset();
-    } else if constexpr (!Info::skipped[J]) {
+    } else {
       ok = p.fail(Errc::missing_field, p.cur - 1, "field \"" + std::string(Info::keys[J]) + "\"");
       p.unwind_key(Info::keys[J]);
     }
