@@ -12,6 +12,7 @@
 #include <reel/json/meta.hpp>
 #include <reel/json/value.hpp>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -93,14 +94,32 @@ constexpr bool plain_key(std::string_view key) noexcept {
 template <class T>
 bool write_value(Writer& w, const T& v);
 
+// `,"key":` for member I, built at compile time (plain keys only).
 template <class Info, std::size_t I>
-REEL_ALWAYS_INLINE void write_key(Writer& w) {
+struct KeyChunk {
+  static constexpr std::string_view key = Info::keys[I];
+  static constexpr std::array<char, key.size() + 4> make() {
+    std::array<char, key.size() + 4> a{};
+    a[0] = ',';
+    a[1] = '"';
+    for (std::size_t i = 0; i < key.size(); ++i) a[i + 2] = key[i];
+    a[key.size() + 2] = '"';
+    a[key.size() + 3] = ':';
+    return a;
+  }
+  static constexpr std::array<char, key.size() + 4> text = make();
+};
+
+/// Writes member I's key and colon, preceded by a comma unless it is the first member written.
+template <class Info, std::size_t I>
+REEL_ALWAYS_INLINE void write_key(Writer& w, bool first) {
   constexpr std::string_view key = Info::keys[I];
   if constexpr (plain_key(key)) {
-    w.out.push_back('"');
-    w.out.append(key.data(), key.size());
-    w.out.append("\":", 2);
+    const auto& chunk = KeyChunk<Info, I>::text;
+    const std::size_t skip = first ? 1 : 0;
+    w.out.append(chunk.data() + skip, chunk.size() - skip);
   } else {
+    if (!first) w.out.push_back(',');
     write_escaped(w, key);
     w.out.push_back(':');
   }
@@ -120,9 +139,8 @@ bool write_object(Writer& w, const T& v) {
       if constexpr (is_optional_v<std::remove_cvref_t<decltype(f)>>) {
         if (!f.has_value()) return;
       }
-      if (!first) w.out.push_back(',');
+      write_key<Info, I>(w, first);
       first = false;
-      write_key<Info, I>(w);
       if (!write_value(w, f)) {
         w.unwind_key(Info::keys[I]);
         ok = false;
