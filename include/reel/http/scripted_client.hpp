@@ -469,7 +469,8 @@ static_assert(check_http_client<ScriptedClient>());
 inline SendResult<ScriptedClient::executor_type> ScriptedClient::send(const Request& request,
                                                                      const RequestOptions& options,
                                                                      const BodyChooser& choose) {
-  requests_.push_back({request, options});
+  RecordedRequest record{request, options};  // named: no aggregate temporaries in coroutines (GCC 12)
+  requests_.push_back(std::move(record));
   const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
   if (cancelled(state)) {
     Outcome aborted = failure(asio::error::operation_aborted, Stage::prepare);
