@@ -12,8 +12,10 @@
 /// redirect limit, the buffered-body limit); call the chooser once the head has arrived, and then
 /// stream the body into the sink it returns, or buffer it when it returns none or is empty; report
 /// progress; stop promptly with `asio::error::operation_aborted` when the awaiting coroutine's
-/// cancellation slot is triggered; never forward `Authorization` to another origin; and say in
-/// `SendError::stage` how far it got, so a paid request is never sent twice by accident.
+/// cancellation slot is triggered (reporting the stage reached); never forward `Authorization` to
+/// another origin; and say in `SendError::stage` how far it got, so a paid request is never sent
+/// twice by accident. Note that Asio's awaitables throw `operation_aborted` at the caller's
+/// `co_await` once cancelled, unless the caller chose `asio::this_coro::throw_if_cancelled(false)`.
 #pragma once
 
 #include <reel/config.hpp>

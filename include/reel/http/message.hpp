@@ -35,7 +35,8 @@ struct Timeouts {
   std::chrono::milliseconds total{0};                   ///< the whole exchange, redirects included
 };
 
-/// Bytes of a response body received so far.
+/// Bytes of a response body received so far, in this exchange. For a `206` answer to a `Range`
+/// request both count from the range's start: add the resume offset for whole-file figures.
 struct Progress {
   std::uint64_t bytes = 0;
   std::optional<std::uint64_t> total;  ///< from Content-Length, when the server sent one
@@ -44,7 +45,8 @@ struct Progress {
 /// How one request is carried out.
 struct RequestOptions {
   Timeouts timeouts;
-  /// An absolute deadline (for example a whole job's): every step also ends by then.
+  /// An absolute deadline (for example a whole job's): every step also ends by then, failing
+  /// with `Errc::total_timeout`.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   /// Redirects followed: 0 for API calls (a 3xx is returned as is); downloads allow up to 5.
   /// `Authorization` is never sent to another origin, and https never goes to http.
@@ -81,13 +83,28 @@ enum class Stage {
   body,      ///< reading the body (or writing it to the sink) failed: the request was sent
 };
 
-/// A failed exchange: the error and the stage it happened in.
+/// The stage's name: "prepare", "connect", "send", "response" or "body".
+constexpr const char* to_string(Stage stage) noexcept {
+  switch (stage) {
+    case Stage::prepare: return "prepare";
+    case Stage::connect: return "connect";
+    case Stage::send: return "send";
+    case Stage::response: return "response";
+    case Stage::body: return "body";
+  }
+  return "unknown";
+}
+
+/// A failed exchange: the error and the stage it happened in. A cancelled or timed-out exchange
+/// reports the stage it had reached, so `request_may_have_been_sent()` stays truthful.
 struct SendError {
   std::error_code code;
   Stage stage = Stage::prepare;
 
   /// False only when the server provably never received the request (safe to send it again).
   bool request_may_have_been_sent() const noexcept { return stage >= Stage::send; }
+
+  friend bool operator==(const SendError&, const SendError&) = default;
 };
 
 }  // namespace reel::http
