@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -14,7 +17,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -239,6 +244,78 @@ TEST(Client, SinkErrorEndsTheExchangeAtStageBody) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::body_too_large);
   EXPECT_EQ(r.error().stage, Stage::body);
+}
+
+// ---- the pool --------------------------------------------------------------------------------
+
+TEST(Client, PoolCapsConnectionsPerOriginAndQueuesTheRest) {
+  TestServer server([](Peer& peer) -> asio::awaitable<void> {
+    for (;;) {
+      if ((co_await peer.read_request()).empty()) co_return;
+      co_await peer.sleep(50ms);
+      co_await peer.write(std::string(ok_hello));
+    }
+  });
+  reel::http::ClientOptions client_options;
+  client_options.max_connections_per_origin = 2;
+  Harness h(client_options);
+  const Request req = get(server.url());
+  const RequestOptions options;
+  const reel::http::BodyChooser none;
+  std::vector<std::optional<reel::test::SendOutcome>> results(6);
+  for (auto& out : results) {
+    asio::co_spawn(h.io, reel::test::send_into(h.client, req, options, none, out), asio::detached);
+  }
+  h.io.run();
+  for (const auto& out : results) {
+    ASSERT_TRUE(out && *out) << (out ? (*out).error().code.message() : "not finished");
+    EXPECT_EQ((*out)->body, "hello");
+  }
+  EXPECT_EQ(server.accepted(), 2);
+  EXPECT_EQ(server.requests().size(), 6u);
+  EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 2u);
+}
+
+TEST(Client, IdleConnectionsExpire) {
+  TestServer server(TestServer::canned(std::string(ok_hello)));
+  reel::http::ClientOptions client_options;
+  client_options.idle_expiry = 50ms;
+  Harness h(client_options);
+  ASSERT_TRUE(h.send(get(server.url())));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(h.send(get(server.url())));
+  EXPECT_EQ(server.accepted(), 2);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(Client, IdleConnectionClosedByTheServerIsNotReused) {
+  TestServer server([](Peer& peer) -> asio::awaitable<void> {
+    if ((co_await peer.read_request()).empty()) co_return;
+    co_await peer.write(std::string(ok_hello));  // keep-alive, yet closed at once
+    peer.close();
+  });
+  Harness h;
+  ASSERT_TRUE(h.send(get(server.url())));
+  std::this_thread::sleep_for(30ms);
+  Request post = get(server.url());
+  post.method = "POST";  // never retried: so the closed connection must not be used at all
+  const auto r = h.send(post);
+  ASSERT_TRUE(r) << r.error().code.message();
+  EXPECT_EQ(server.accepted(), 2);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(Client, ChooserExceptionIsAnErrorNotAThrow) {
+  TestServer server(TestServer::canned(std::string(ok_hello)));
+  Harness h;
+  const reel::http::BodyChooser choose = [](const reel::http::ResponseHead&) -> std::optional<reel::http::SinkRef> {
+    throw std::runtime_error("chooser failed");
+  };
+  const auto r = h.send(get(server.url()), {}, choose);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::errc::io_error);
+  EXPECT_EQ(r.error().stage, Stage::body);
+  EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 0u);
 }
 
 // ---- the retry rule ---------------------------------------------------------------------------
@@ -545,6 +622,38 @@ TEST(Client, CancellationMidBody) {
   EXPECT_EQ(r.error().code, asio::error::operation_aborted);
   EXPECT_EQ(r.error().stage, Stage::body);
   EXPECT_LT(h.elapsed, 2s);
+}
+
+asio::awaitable<void> send_or_timer(reel::http::Client& client, const Request& request,
+                                    std::optional<reel::test::SendOutcome>& out, bool& timer_won) {
+  using namespace asio::experimental::awaitable_operators;
+  const RequestOptions options;
+  const reel::http::BodyChooser none;
+  asio::steady_timer timer(co_await asio::this_coro::executor, 100ms);
+  auto send = client.send(request, options, none);
+  auto wait = timer.async_wait(asio::use_awaitable);
+  auto race = std::move(send) || std::move(wait);
+  auto winner = co_await std::move(race);
+  timer_won = winner.index() == 1;
+  if (winner.index() == 0) out.emplace(std::move(std::get<0>(winner)));
+}
+
+TEST(Client, AwaitableOperatorTimerCancelsTheSend) {
+  TestServer server(never_answers());
+  Harness h;
+  std::optional<reel::test::SendOutcome> out;
+  bool timer_won = false;
+  const Request req = get(server.url());
+  const auto start = std::chrono::steady_clock::now();
+  asio::co_spawn(h.io, send_or_timer(h.client, req, out, timer_won), asio::detached);
+  h.io.run();
+  EXPECT_TRUE(timer_won);
+  EXPECT_FALSE(out);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 0u);
+  // The client is still usable afterwards.
+  TestServer other(TestServer::canned(std::string(ok_hello)));
+  EXPECT_TRUE(h.send(get(other.url())));
 }
 
 // ---- redirects --------------------------------------------------------------------------------
