@@ -276,6 +276,16 @@ TEST(Client, PoolCapsConnectionsPerOriginAndQueuesTheRest) {
   EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 2u);
 }
 
+TEST(Client, ConnectionCloseInTheRequestIsHonoured) {
+  TestServer server(TestServer::canned(std::string(ok_hello)));
+  Harness h;
+  Request req = get(server.url());
+  req.headers.add("Connection", "keep-alive, Close");
+  ASSERT_TRUE(h.send(req));
+  ASSERT_TRUE(h.send(req));
+  EXPECT_EQ(server.accepted(), 2);
+}
+
 TEST(Client, IdleConnectionsExpire) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   reel::http::ClientOptions client_options;

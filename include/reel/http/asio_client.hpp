@@ -9,8 +9,8 @@
 /// - **Connections** are kept alive per origin (`Url::origin()`), at most
 ///   `max_connections_per_origin` at a time (more requests wait for one), and dropped after
 ///   `idle_expiry` idle or when the server has closed them. A connection is reused only after a
-///   complete keep-alive response with no extra bytes, and is discarded after any error, timeout
-///   or cancellation.
+///   complete keep-alive response with no extra bytes (and when the request did not say
+///   `Connection: close`), and is discarded after any error, timeout or cancellation.
 /// - **Retry rule** (so a paid request is never sent twice): a request is re-sent, once, on a new
 ///   connection only when it went out on a *reused* connection and either (a) the write failed
 ///   before the connection took a single byte, or (b) the server closed or reset the connection
@@ -138,6 +138,7 @@ private:
     if (!parsed) co_return failure(parsed.error(), Stage::prepare);
     detail::RedirectState state{std::move(*parsed), request.method, request.headers, false};
     const std::string first_origin = state.url.origin();
+    const bool asks_close = detail::asks_to_close(request.headers);
     const std::string no_body;
 
     std::optional<detail::Clock::time_point> overall = options.deadline;
@@ -168,7 +169,7 @@ private:
         if (options.timeouts.connect.count() > 0) connect_end = detail::Clock::now() + options.timeouts.connect;
         std::error_code ec;
         const std::string origin = state.url.origin();
-        detail::Lease lease = co_await detail::acquire(pool_, origin, connect_end, watchdog, ec);
+        detail::Lease lease = co_await detail::acquire(executor_, pool_, origin, connect_end, watchdog, ec);
         if (ec) co_return failure(ec, Stage::connect);
         if (!lease.reused()) {
           co_await connect(lease.connection(), state.url, connect_end, options, watchdog, ec);
@@ -184,7 +185,7 @@ private:
           if (retry) continue;
           co_return failure(outcome.error->code, outcome.error->stage);
         }
-        lease.release(outcome.reusable && !watchdog.fired());
+        lease.release(outcome.reusable && !asks_close && !watchdog.fired());
         break;
       }
       if (!outcome.redirect) co_return std::move(outcome.response);

@@ -183,13 +183,13 @@ private:
   ConnectionPool::Waiter& waiter_;
 };
 
-/// Takes a connection for `origin` from `pool`, waiting while the origin is at its cap; the wait
-/// ends by `connect_end` (then the watchdog reports `connect_timeout`) or by the overall deadline.
-/// On error `ec` is set (the watchdog's cause, or `operation_aborted` on cancellation).
-inline asio::awaitable<Lease> acquire(std::shared_ptr<ConnectionPool> pool, std::string origin,
-                                      std::optional<Clock::time_point> connect_end, Watchdog& watchdog,
-                                      std::error_code& ec) {
-  const auto executor = co_await asio::this_coro::executor;
+/// Takes a connection for `origin` from `pool` (a new one is created on `executor`), waiting
+/// while the origin is at its cap; the wait ends by `connect_end` (then the watchdog reports
+/// `connect_timeout`) or by the overall deadline. On error `ec` is set (the watchdog's cause, or
+/// `operation_aborted` on cancellation).
+inline asio::awaitable<Lease> acquire(asio::any_io_executor executor, std::shared_ptr<ConnectionPool> pool,
+                                      std::string origin, std::optional<Clock::time_point> connect_end,
+                                      Watchdog& watchdog, std::error_code& ec) {
   for (;;) {
     std::unique_ptr<Connection> connection;
     if (pool->try_take(origin, connection)) {

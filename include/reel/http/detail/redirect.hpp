@@ -5,10 +5,12 @@
 
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
+#include <reel/http/detail/chars.hpp>
 #include <reel/http/error.hpp>
 #include <reel/http/fields.hpp>
 #include <reel/http/url.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +31,23 @@ inline bool is_idempotent(std::string_view method) noexcept {
 inline std::optional<std::uint64_t> request_content_length(std::string_view method, const std::string& body) {
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") return body.size();
   return std::nullopt;
+}
+
+/// True when `headers` has a Connection field with the `close` option.
+inline bool asks_to_close(const Fields& headers) {
+  for (const Field& f : headers) {
+    if (!iequals(f.name, "connection")) continue;
+    std::string_view rest = f.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view option = rest.substr(0, comma);
+      while (!option.empty() && (option.front() == ' ' || option.front() == '\t')) option.remove_prefix(1);
+      while (!option.empty() && (option.back() == ' ' || option.back() == '\t')) option.remove_suffix(1);
+      if (iequals(option, "close")) return true;
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  return false;
 }
 
 /// A request being redirected.
