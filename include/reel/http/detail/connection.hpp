@@ -15,6 +15,7 @@
 #include <asio/ip/address.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/ssl/host_name_verification.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/use_awaitable.hpp>
@@ -49,13 +50,34 @@ public:
   Clock::time_point idle_since{};
 
   /// Resolves `host`:`port` and connects to the first endpoint that accepts; the last error when
-  /// none does. `resolver` is the caller's, so a watchdog can cancel it.
+  /// none does. `resolver` is the caller's. Asio's resolver can neither be cancelled nor time out
+  /// while `getaddrinfo` runs, so the coroutine waits on a timer the lookup wakes instead: `close()`
+  /// (a timeout) or cancelling the coroutine ends the wait at once and the late result is dropped.
   asio::awaitable<void> connect(asio::ip::tcp::resolver& resolver, const std::string& host, std::uint16_t port,
                                 const Watchdog& watchdog, std::error_code& ec) {
     auto token = asio::redirect_error(asio::use_awaitable, ec);
-    const std::string service = std::to_string(port);
-    const auto endpoints = co_await resolver.async_resolve(host, service, token);
-    if (ec) co_return;
+    auto lookup = std::make_shared<Lookup>();
+    asio::steady_timer wake(socket_.get_executor(), Clock::time_point::max());
+    lookup->wake = &wake;
+    const LookupGuard guard(lookup, resolving_);
+    resolving_ = &wake;
+    resolver.async_resolve(host, std::to_string(port),
+                           [lookup](const std::error_code& resolve_ec, asio::ip::tcp::resolver::results_type results) {
+                             lookup->ec = resolve_ec;
+                             lookup->results = std::move(results);
+                             lookup->done = true;
+                             if (lookup->wake != nullptr) lookup->wake->cancel();
+                           });
+    co_await wake.async_wait(token);
+    if (!lookup->done) {
+      if (!ec) ec = asio::error::operation_aborted;  // woken by close()
+      co_return;
+    }
+    if (lookup->ec) {
+      ec = lookup->ec;
+      co_return;
+    }
+    const auto endpoints = std::move(lookup->results);
     ec = asio::error::host_not_found;
     for (const auto& entry : endpoints) {
       std::error_code ignored;
@@ -105,8 +127,10 @@ public:
     co_return co_await socket_.async_read_some(buffer, token);
   }
 
-  /// Closes the socket; pending operations complete with `operation_aborted`.
+  /// Closes the socket (and abandons a name lookup); pending operations complete with
+  /// `operation_aborted`.
   void close() noexcept {
+    if (resolving_ != nullptr) resolving_->cancel();
     std::error_code ignored;
     socket().close(ignored);
   }
@@ -122,7 +146,28 @@ public:
   }
 
 private:
+  // A name lookup in flight: its result, and the timer its waiter sleeps on.
+  struct Lookup {
+    std::error_code ec;
+    asio::ip::tcp::resolver::results_type results;
+    bool done = false;
+    asio::steady_timer* wake = nullptr;
+  };
+  // Detaches the waiter when the wait ends however it ends.
+  struct LookupGuard {
+    std::shared_ptr<Lookup> lookup;
+    asio::steady_timer*& resolving;
+    LookupGuard(std::shared_ptr<Lookup> l, asio::steady_timer*& r) : lookup(std::move(l)), resolving(r) {}
+    LookupGuard(const LookupGuard&) = delete;
+    LookupGuard& operator=(const LookupGuard&) = delete;
+    ~LookupGuard() {
+      lookup->wake = nullptr;
+      resolving = nullptr;
+    }
+  };
+
   asio::ip::tcp::socket socket_;
+  asio::steady_timer* resolving_ = nullptr;
   std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
 };
 
