@@ -315,6 +315,20 @@ TEST(Client, IdleConnectionClosedByTheServerIsNotReused) {
   EXPECT_EQ(server.requests().size(), 2u);
 }
 
+TEST(Client, IdleConnectionsOfOtherOriginsAreSweptToo) {
+  TestServer first(TestServer::canned(std::string(ok_hello)));
+  TestServer second(TestServer::canned(std::string(ok_hello)));
+  reel::http::ClientOptions client_options;
+  client_options.idle_expiry = 50ms;
+  Harness h(client_options);
+  ASSERT_TRUE(h.send(get(first.url())));
+  EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(first.port())), 1u);
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(h.send(get(second.url())));
+  EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(first.port())), 0u);
+  EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(second.port())), 1u);
+}
+
 TEST(Client, ChooserExceptionIsAnErrorNotAThrow) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;

@@ -48,6 +48,7 @@ public:
   /// Takes the most recently used live idle connection of `origin` into `out` (returns true), or
   /// reserves a slot for a new one (`out` stays empty, returns true); false when at the cap.
   bool try_take(const std::string& origin, std::unique_ptr<Connection>& out) {
+    sweep();
     Origin& o = origins_[origin];
     const auto now = Clock::now();
     while (!o.idle.empty()) {
@@ -89,6 +90,28 @@ public:
     o.waiters.pop_front();
     w->notified = true;
     w->timer->cancel();
+  }
+
+  /// Closes idle connections that expired or that the server closed, in every origin, and forgets
+  /// origins with nothing left, so neither descriptors nor entries pile up across many origins.
+  void sweep() {
+    const auto now = Clock::now();
+    for (auto it = origins_.begin(); it != origins_.end();) {
+      auto& idle = it->second.idle;
+      for (auto c = idle.begin(); c != idle.end();) {
+        if (now - (*c)->idle_since < idle_expiry_ && (*c)->idle_and_open()) {
+          ++c;
+        } else {
+          (*c)->close();
+          c = idle.erase(c);
+        }
+      }
+      if (idle.empty() && it->second.in_use == 0 && it->second.waiters.empty()) {
+        it = origins_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
 
   /// Queues `waiter` for `origin`.
