@@ -136,6 +136,27 @@ TEST(Client, HeadRequestHasNoBody) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
+TEST(Client, InterimResponsesAreSkipped) {
+  TestServer server(TestServer::canned("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                                       "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
+  Harness h;
+  const auto r = h.send(get(server.url()));
+  ASSERT_TRUE(r) << r.error().code.message();
+  EXPECT_EQ(r->head.status, 200);
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_FALSE(r->head.headers.find("link"));
+}
+
+TEST(Client, ExtraBytesAfterTheResponseMeanNoReuse) {
+  TestServer server(TestServer::canned(std::string(ok_hello) + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  Harness h;
+  ASSERT_TRUE(h.send(get(server.url())));
+  const auto r = h.send(get(server.url()));
+  ASSERT_TRUE(r) << r.error().code.message();
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(server.accepted(), 2);
+}
+
 TEST(Client, BufferedBodyLimit) {
   TestServer server(TestServer::canned("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
   Harness h;
@@ -766,6 +787,44 @@ TEST(Client, SameOriginRedirectKeepsAuthorizationAndReusesTheConnection) {
   EXPECT_FALSE(contains(requests[1], "Content-Type"));
   EXPECT_FALSE(contains(requests[1], "{}"));
   EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(Client, Redirect307KeepsMethodAndBody) {
+  TestServer server([](Peer& peer) -> asio::awaitable<void> {
+    for (;;) {
+      const std::string request = co_await peer.read_request();
+      if (request.empty()) co_return;
+      if (request.starts_with("POST /old ")) {
+        co_await peer.write("HTTP/1.1 307 Temporary Redirect\r\nLocation: new\r\nContent-Length: 3\r\n\r\nbye");
+      } else {
+        co_await peer.write(std::string(ok_hello));
+      }
+    }
+  });
+  Harness h;
+  Request req = get(server.url("/old"));
+  req.method = "POST";
+  req.body = "payload";
+  RequestOptions options;
+  options.max_redirects = 1;
+  const auto r = h.send(req, options);
+  ASSERT_TRUE(r) << r.error().code.message();
+  EXPECT_EQ(r->head.url.target, "/new");
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_TRUE(requests[1].starts_with("POST /new HTTP/1.1\r\n"));
+  EXPECT_TRUE(requests[1].ends_with("\r\n\r\npayload"));
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(Client, RedirectWithoutLocationIsReturnedAsIs) {
+  TestServer server(TestServer::canned("HTTP/1.1 301 Moved\r\nContent-Length: 0\r\n\r\n"));
+  Harness h;
+  RequestOptions options;
+  options.max_redirects = 3;
+  const auto r = h.send(get(server.url()), options);
+  ASSERT_TRUE(r) << r.error().code.message();
+  EXPECT_EQ(r->head.status, 301);
 }
 
 TEST(Client, TooManyRedirects) {
