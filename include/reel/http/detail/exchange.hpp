@@ -88,7 +88,7 @@ inline asio::awaitable<void> run_exchange(Connection& connection, Watchdog& watc
   std::error_code ec;
   const std::size_t written = co_await connection.write(*in.head, *in.body, ec);
   if (ec) {
-    out.nothing_written = written == 0 && !watchdog.fired();
+    out.nothing_written = written == 0 && !watchdog.fired() && ec != asio::error::operation_aborted;
     fail_with(ec, Stage::send);
     co_return;
   }
