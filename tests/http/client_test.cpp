@@ -51,7 +51,7 @@ bool contains(const std::string& haystack, std::string_view needle) {
 
 // ---- basic exchanges ------------------------------------------------------------------------
 
-TEST(Client, GetWithContentLength) {
+TEST(HttpClient, GetWithContentLength) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   const auto r = h.send(get(server.url("/path?q=1")));
@@ -66,7 +66,7 @@ TEST(Client, GetWithContentLength) {
   EXPECT_TRUE(server.requests()[0].starts_with("GET /path?q=1 HTTP/1.1\r\nHost: 127.0.0.1:"));
 }
 
-TEST(Client, PostSendsBodyWithContentLength) {
+TEST(HttpClient, PostSendsBodyWithContentLength) {
   TestServer server(TestServer::canned("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}"));
   Harness h;
   Request req = get(server.url("/jobs"));
@@ -81,7 +81,7 @@ TEST(Client, PostSendsBodyWithContentLength) {
   EXPECT_TRUE(raw.ends_with(req.body));
 }
 
-TEST(Client, ReusesOneConnectionForSequentialRequests) {
+TEST(HttpClient, ReusesOneConnectionForSequentialRequests) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   for (int i = 0; i < 3; ++i) {
@@ -94,7 +94,7 @@ TEST(Client, ReusesOneConnectionForSequentialRequests) {
   EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 1u);
 }
 
-TEST(Client, ChunkedBodyWithTrailers) {
+TEST(HttpClient, ChunkedBodyWithTrailers) {
   TestServer server(TestServer::canned(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n"
       "X-Checksum: abc\r\n\r\n"));
@@ -108,7 +108,7 @@ TEST(Client, ChunkedBodyWithTrailers) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(Client, CloseDelimitedBody) {
+TEST(HttpClient, CloseDelimitedBody) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     co_await peer.read_request();
     co_await peer.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
@@ -123,7 +123,7 @@ TEST(Client, CloseDelimitedBody) {
   EXPECT_EQ(server.accepted(), 2);  // never reused
 }
 
-TEST(Client, HeadRequestHasNoBody) {
+TEST(HttpClient, HeadRequestHasNoBody) {
   TestServer server(TestServer::canned("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"));
   Harness h;
   Request req = get(server.url());
@@ -136,7 +136,7 @@ TEST(Client, HeadRequestHasNoBody) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(Client, InterimResponsesAreSkipped) {
+TEST(HttpClient, InterimResponsesAreSkipped) {
   TestServer server(TestServer::canned("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
                                        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
   Harness h;
@@ -147,7 +147,7 @@ TEST(Client, InterimResponsesAreSkipped) {
   EXPECT_FALSE(r->head.headers.find("link"));
 }
 
-TEST(Client, ExtraBytesAfterTheResponseMeanNoReuse) {
+TEST(HttpClient, ExtraBytesAfterTheResponseMeanNoReuse) {
   TestServer server(TestServer::canned(std::string(ok_hello) + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
   Harness h;
   ASSERT_TRUE(h.send(get(server.url())));
@@ -157,7 +157,7 @@ TEST(Client, ExtraBytesAfterTheResponseMeanNoReuse) {
   EXPECT_EQ(server.accepted(), 2);
 }
 
-TEST(Client, BufferedBodyLimit) {
+TEST(HttpClient, BufferedBodyLimit) {
   TestServer server(TestServer::canned("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
   Harness h;
   RequestOptions options;
@@ -168,7 +168,7 @@ TEST(Client, BufferedBodyLimit) {
   EXPECT_EQ(r.error().stage, Stage::body);
 }
 
-TEST(Client, MalformedResponseIsAResponseError) {
+TEST(HttpClient, MalformedResponseIsAResponseError) {
   TestServer server(TestServer::canned("SMTP ready\r\n\r\n"));
   Harness h;
   const auto r = h.send(get(server.url()));
@@ -191,7 +191,7 @@ TestServer::Handler large_body_handler() {
   };
 }
 
-TEST(Client, LargeBodyStreamsIntoFileSinkWithProgress) {
+TEST(HttpClient, LargeBodyStreamsIntoFileSinkWithProgress) {
   TestServer server(large_body_handler());
   const auto path = std::filesystem::temp_directory_path() / ("reel_client_test_" + std::to_string(::getpid()));
   reel::http::FileSink file;
@@ -234,7 +234,7 @@ TEST(Client, LargeBodyStreamsIntoFileSinkWithProgress) {
   std::filesystem::remove(path);
 }
 
-TEST(Client, BodyStreamsIntoStringSink) {
+TEST(HttpClient, BodyStreamsIntoStringSink) {
   TestServer server(TestServer::canned(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n"));
   Harness h;
@@ -254,7 +254,7 @@ TEST(Client, BodyStreamsIntoStringSink) {
   EXPECT_EQ(progress, (std::vector<std::uint64_t>{3, 6}));
 }
 
-TEST(Client, SinkErrorEndsTheExchangeAtStageBody) {
+TEST(HttpClient, SinkErrorEndsTheExchangeAtStageBody) {
   TestServer server(TestServer::canned("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
   Harness h;
   reel::http::StringSink sink(4);
@@ -269,7 +269,7 @@ TEST(Client, SinkErrorEndsTheExchangeAtStageBody) {
 
 // ---- the pool --------------------------------------------------------------------------------
 
-TEST(Client, PoolCapsConnectionsPerOriginAndQueuesTheRest) {
+TEST(HttpClient, PoolCapsConnectionsPerOriginAndQueuesTheRest) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     for (;;) {
       if ((co_await peer.read_request()).empty()) co_return;
@@ -297,7 +297,7 @@ TEST(Client, PoolCapsConnectionsPerOriginAndQueuesTheRest) {
   EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 2u);
 }
 
-TEST(Client, ConnectionCloseInTheRequestIsHonoured) {
+TEST(HttpClient, ConnectionCloseInTheRequestIsHonoured) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   Request req = get(server.url());
@@ -307,7 +307,7 @@ TEST(Client, ConnectionCloseInTheRequestIsHonoured) {
   EXPECT_EQ(server.accepted(), 2);
 }
 
-TEST(Client, IdleConnectionsExpire) {
+TEST(HttpClient, IdleConnectionsExpire) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   reel::http::ClientOptions client_options;
   client_options.idle_expiry = 50ms;
@@ -319,7 +319,7 @@ TEST(Client, IdleConnectionsExpire) {
   EXPECT_EQ(server.requests().size(), 2u);
 }
 
-TEST(Client, IdleConnectionClosedByTheServerIsNotReused) {
+TEST(HttpClient, IdleConnectionClosedByTheServerIsNotReused) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     if ((co_await peer.read_request()).empty()) co_return;
     co_await peer.write(std::string(ok_hello));  // keep-alive, yet closed at once
@@ -336,7 +336,7 @@ TEST(Client, IdleConnectionClosedByTheServerIsNotReused) {
   EXPECT_EQ(server.requests().size(), 2u);
 }
 
-TEST(Client, IdleConnectionsOfOtherOriginsAreSweptToo) {
+TEST(HttpClient, IdleConnectionsOfOtherOriginsAreSweptToo) {
   TestServer first(TestServer::canned(std::string(ok_hello)));
   TestServer second(TestServer::canned(std::string(ok_hello)));
   reel::http::ClientOptions client_options;
@@ -350,7 +350,7 @@ TEST(Client, IdleConnectionsOfOtherOriginsAreSweptToo) {
   EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(second.port())), 1u);
 }
 
-TEST(Client, ChooserExceptionIsAnErrorNotAThrow) {
+TEST(HttpClient, ChooserExceptionIsAnErrorNotAThrow) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   const reel::http::BodyChooser choose = [](const reel::http::ResponseHead&) -> std::optional<reel::http::SinkRef> {
@@ -375,7 +375,7 @@ TestServer::Handler answer_once_then_close() {
   };
 }
 
-TEST(Client, IdempotentRequestIsRetriedWhenAReusedConnectionClosesUnanswered) {
+TEST(HttpClient, IdempotentRequestIsRetriedWhenAReusedConnectionClosesUnanswered) {
   TestServer server(answer_once_then_close());
   Harness h;
   ASSERT_TRUE(h.send(get(server.url())));
@@ -386,7 +386,7 @@ TEST(Client, IdempotentRequestIsRetriedWhenAReusedConnectionClosesUnanswered) {
   EXPECT_EQ(server.requests().size(), 3u);  // sent twice: provably unanswered the first time
 }
 
-TEST(Client, PostIsNeverRetriedOnceWritten) {
+TEST(HttpClient, PostIsNeverRetriedOnceWritten) {
   TestServer server(answer_once_then_close());
   Harness h;
   Request req = get(server.url());
@@ -404,7 +404,7 @@ TEST(Client, PostIsNeverRetriedOnceWritten) {
 
 // ---- resets -----------------------------------------------------------------------------------
 
-TEST(Client, ResetMidHeaders) {
+TEST(HttpClient, ResetMidHeaders) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     co_await peer.read_request();
     co_await peer.write("HTTP/1.1 200 OK\r\nContent-Le");
@@ -419,7 +419,7 @@ TEST(Client, ResetMidHeaders) {
   EXPECT_EQ(r.error().stage, Stage::response);
 }
 
-TEST(Client, ResetMidBody) {
+TEST(HttpClient, ResetMidBody) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     co_await peer.read_request();
     co_await peer.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial");
@@ -434,7 +434,7 @@ TEST(Client, ResetMidBody) {
   EXPECT_EQ(r.error().stage, Stage::body);
 }
 
-TEST(Client, EofMidBodyIsUnexpectedEof) {
+TEST(HttpClient, EofMidBodyIsUnexpectedEof) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     co_await peer.read_request();
     co_await peer.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial");
@@ -447,7 +447,7 @@ TEST(Client, EofMidBodyIsUnexpectedEof) {
   EXPECT_EQ(r.error().stage, Stage::body);
 }
 
-TEST(Client, ConnectionRefusedIsStageConnect) {
+TEST(HttpClient, ConnectionRefusedIsStageConnect) {
   std::uint16_t port = 0;
   {
     TestServer server(TestServer::canned(""));
@@ -463,7 +463,7 @@ TEST(Client, ConnectionRefusedIsStageConnect) {
 
 // ---- prepare ----------------------------------------------------------------------------------
 
-TEST(Client, HeaderInjectionIsRejectedBeforeAnythingIsSent) {
+TEST(HttpClient, HeaderInjectionIsRejectedBeforeAnythingIsSent) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   Request req = get(server.url());
@@ -515,7 +515,7 @@ TestServer::Handler trickles() {
   };
 }
 
-TEST(Client, ResponseHeadersTimeout) {
+TEST(HttpClient, ResponseHeadersTimeout) {
   TestServer server(never_answers());
   Harness h;
   RequestOptions options;
@@ -527,7 +527,7 @@ TEST(Client, ResponseHeadersTimeout) {
   EXPECT_LT(h.elapsed, 2s);
 }
 
-TEST(Client, BodyIdleTimeout) {
+TEST(HttpClient, BodyIdleTimeout) {
   TestServer server(stalls_mid_body());
   Harness h;
   RequestOptions options;
@@ -539,7 +539,7 @@ TEST(Client, BodyIdleTimeout) {
   EXPECT_LT(h.elapsed, 2s);
 }
 
-TEST(Client, TotalTimeout) {
+TEST(HttpClient, TotalTimeout) {
   TestServer server(trickles());
   Harness h;
   RequestOptions options;
@@ -552,7 +552,7 @@ TEST(Client, TotalTimeout) {
   EXPECT_LT(h.elapsed, 2s);
 }
 
-TEST(Client, AbsoluteDeadline) {
+TEST(HttpClient, AbsoluteDeadline) {
   TestServer server(trickles());
   Harness h;
   RequestOptions options;
@@ -565,7 +565,7 @@ TEST(Client, AbsoluteDeadline) {
   EXPECT_LT(h.elapsed, 2s);
 }
 
-TEST(Client, DeadlineAlreadyPassedSendsNothing) {
+TEST(HttpClient, DeadlineAlreadyPassedSendsNothing) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   RequestOptions options;
@@ -579,7 +579,7 @@ TEST(Client, DeadlineAlreadyPassedSendsNothing) {
 
 // The connect timeout, deterministically on 127.0.0.1: a listener with backlog 0 that never
 // accepts. Once its accept queue is full, Linux drops further SYNs, so the next connect hangs.
-TEST(Client, ConnectTimeout) {
+TEST(HttpClient, ConnectTimeout) {
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor(io);
   const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
@@ -604,12 +604,15 @@ TEST(Client, ConnectTimeout) {
   const auto r = h.send(get("http://127.0.0.1:" + std::to_string(port) + "/"), options);
   for (const int fd : fillers) ::close(fd);
   ASSERT_FALSE(r);
+  if (r.error().code == asio::error::connection_refused) {
+    GTEST_SKIP() << "this kernel resets connections to a full backlog (net.ipv4.tcp_abort_on_overflow=1)";
+  }
   EXPECT_EQ(r.error().code, Errc::connect_timeout);
   EXPECT_EQ(r.error().stage, Stage::connect);
   EXPECT_LT(h.elapsed, 2s);
 }
 
-TEST(Client, ConnectTimeoutCoversWaitingForAPooledSlot) {
+TEST(HttpClient, ConnectTimeoutCoversWaitingForAPooledSlot) {
   TestServer server(never_answers());
   reel::http::ClientOptions client_options;
   client_options.max_connections_per_origin = 1;
@@ -634,7 +637,7 @@ TEST(Client, ConnectTimeoutCoversWaitingForAPooledSlot) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(Client, TlsHandshakeTimeout) {
+TEST(HttpClient, TlsHandshakeTimeout) {
   TestServer silent([](Peer& peer) -> asio::awaitable<void> { co_await peer.sleep(10s); });
   Harness h;
   RequestOptions options;
@@ -648,7 +651,7 @@ TEST(Client, TlsHandshakeTimeout) {
 
 // ---- cancellation -----------------------------------------------------------------------------
 
-TEST(Client, CancellationSlotEndsPromptly) {
+TEST(HttpClient, CancellationSlotEndsPromptly) {
   TestServer server(never_answers());
   Harness h;
   const auto r = h.send_and_cancel(get(server.url()), {}, 100ms);
@@ -659,7 +662,7 @@ TEST(Client, CancellationSlotEndsPromptly) {
   EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 0u);
 }
 
-TEST(Client, CancellationMidBody) {
+TEST(HttpClient, CancellationMidBody) {
   TestServer server(stalls_mid_body());
   Harness h;
   const auto r = h.send_and_cancel(get(server.url()), {}, 150ms);
@@ -683,7 +686,7 @@ asio::awaitable<void> send_or_timer(reel::http::Client& client, const Request& r
   if (winner.index() == 0) out.emplace(std::move(std::get<0>(winner)));
 }
 
-TEST(Client, AwaitableOperatorTimerCancelsTheSend) {
+TEST(HttpClient, AwaitableOperatorTimerCancelsTheSend) {
   TestServer server(never_answers());
   Harness h;
   std::optional<reel::test::SendOutcome> out;
@@ -703,7 +706,7 @@ TEST(Client, AwaitableOperatorTimerCancelsTheSend) {
 
 // Timeouts and cancellations landing anywhere (name lookup, connect, write, read) never hang,
 // crash or leak; each ends either way.
-TEST(Client, TimeoutsAndCancellationsAtAnyPointAreClean) {
+TEST(HttpClient, TimeoutsAndCancellationsAtAnyPointAreClean) {
   TestServer server(TestServer::canned(std::string(ok_hello)));
   Harness h;
   for (int i = 0; i < 20; ++i) {
@@ -721,7 +724,7 @@ TEST(Client, TimeoutsAndCancellationsAtAnyPointAreClean) {
 
 // ---- redirects --------------------------------------------------------------------------------
 
-TEST(Client, RedirectReturnedAsIsWhenNotFollowing) {
+TEST(HttpClient, RedirectReturnedAsIsWhenNotFollowing) {
   TestServer server(TestServer::canned("HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n"));
   Harness h;
   const auto r = h.send(get(server.url("/start")));
@@ -730,7 +733,7 @@ TEST(Client, RedirectReturnedAsIsWhenNotFollowing) {
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
-TEST(Client, CrossOriginRedirectDropsCredentials) {
+TEST(HttpClient, CrossOriginRedirectDropsCredentials) {
   TestServer target(TestServer::canned(std::string(ok_hello)));
   const std::string response = "HTTP/1.1 302 Found\r\nLocation: " + target.url("/final") +
                                "\r\nContent-Length: 9\r\n\r\nredirect!";
@@ -757,7 +760,7 @@ TEST(Client, CrossOriginRedirectDropsCredentials) {
   EXPECT_TRUE(contains(forwarded, "X-Trace: kept"));
 }
 
-TEST(Client, SameOriginRedirectKeepsAuthorizationAndReusesTheConnection) {
+TEST(HttpClient, SameOriginRedirectKeepsAuthorizationAndReusesTheConnection) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     for (;;) {
       const std::string request = co_await peer.read_request();
@@ -789,7 +792,7 @@ TEST(Client, SameOriginRedirectKeepsAuthorizationAndReusesTheConnection) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(Client, Redirect307KeepsMethodAndBody) {
+TEST(HttpClient, Redirect307KeepsMethodAndBody) {
   TestServer server([](Peer& peer) -> asio::awaitable<void> {
     for (;;) {
       const std::string request = co_await peer.read_request();
@@ -817,7 +820,7 @@ TEST(Client, Redirect307KeepsMethodAndBody) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(Client, RedirectWithoutLocationIsReturnedAsIs) {
+TEST(HttpClient, RedirectWithoutLocationIsReturnedAsIs) {
   TestServer server(TestServer::canned("HTTP/1.1 301 Moved\r\nContent-Length: 0\r\n\r\n"));
   Harness h;
   RequestOptions options;
@@ -827,7 +830,7 @@ TEST(Client, RedirectWithoutLocationIsReturnedAsIs) {
   EXPECT_EQ(r->head.status, 301);
 }
 
-TEST(Client, TooManyRedirects) {
+TEST(HttpClient, TooManyRedirects) {
   TestServer server(TestServer::canned("HTTP/1.1 307 Temporary Redirect\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n"));
   Harness h;
   RequestOptions options;
@@ -861,7 +864,7 @@ reel::http::ClientOptions trusting_test_ca(const std::string& certs) {
   return options;
 }
 
-TEST(ClientTls, ValidCertificate) {
+TEST(HttpClientTls, ValidCertificate) {
   REEL_REQUIRE_CERTS();
   TestServer server(TestServer::canned(std::string(ok_hello)), tls_files(certs, "server"));
   Harness h(trusting_test_ca(certs));
@@ -887,22 +890,22 @@ void expect_rejected(const std::string& certs, const std::string& name, const st
   EXPECT_TRUE(server.requests().empty());
 }
 
-TEST(ClientTls, UntrustedCaRejected) {
+TEST(HttpClientTls, UntrustedCaRejected) {
   REEL_REQUIRE_CERTS();
   expect_rejected(certs, "untrusted");
 }
 
-TEST(ClientTls, WrongHostRejected) {
+TEST(HttpClientTls, WrongHostRejected) {
   REEL_REQUIRE_CERTS();
   expect_rejected(certs, "wronghost");
 }
 
-TEST(ClientTls, ExpiredRejected) {
+TEST(HttpClientTls, ExpiredRejected) {
   REEL_REQUIRE_CERTS();
   expect_rejected(certs, "expired");
 }
 
-TEST(ClientTls, NoExtraCaMeansOnlyTheSystemStore) {
+TEST(HttpClientTls, NoExtraCaMeansOnlyTheSystemStore) {
   REEL_REQUIRE_CERTS();
   TestServer server(TestServer::canned(std::string(ok_hello)), tls_files(certs, "server"));
   Harness h;
@@ -911,7 +914,7 @@ TEST(ClientTls, NoExtraCaMeansOnlyTheSystemStore) {
   EXPECT_EQ(r.error().code, Errc::tls_verification_failed);
 }
 
-TEST(ClientTls, HttpsToHttpRedirectRefused) {
+TEST(HttpClientTls, HttpsToHttpRedirectRefused) {
   REEL_REQUIRE_CERTS();
   TestServer plain(TestServer::canned(std::string(ok_hello)));
   const std::string response = "HTTP/1.1 301 Moved\r\nLocation: " + plain.url("/") + "\r\nContent-Length: 0\r\n\r\n";
@@ -925,7 +928,7 @@ TEST(ClientTls, HttpsToHttpRedirectRefused) {
   EXPECT_EQ(plain.accepted(), 0);
 }
 
-TEST(ClientTls, MissingCaFileFailsHttpsOnly) {
+TEST(HttpClientTls, MissingCaFileFailsHttpsOnly) {
   reel::http::ClientOptions options;
   options.ca_file = "/nonexistent/ca.pem";
   Harness h(options);
