@@ -662,6 +662,44 @@ TEST(HttpClient, CancellationSlotEndsPromptly) {
   EXPECT_EQ(h.client.idle_connections("http://127.0.0.1:" + std::to_string(server.port())), 0u);
 }
 
+TEST(HttpClient, CancellationDuringTheTlsHandshake) {
+  TestServer silent([](Peer& peer) -> asio::awaitable<void> { co_await peer.sleep(10s); });
+  Harness h;
+  const auto r = h.send_and_cancel(get("https://127.0.0.1:" + std::to_string(silent.port()) + "/"), {}, 100ms);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, asio::error::operation_aborted);
+  EXPECT_EQ(r.error().stage, Stage::connect);
+  EXPECT_LT(h.elapsed, 2s);
+}
+
+TEST(HttpClient, CancellationWhileWaitingForAPooledSlot) {
+  TestServer server(never_answers());
+  reel::http::ClientOptions client_options;
+  client_options.max_connections_per_origin = 1;
+  Harness h(client_options);
+  std::optional<reel::test::SendOutcome> first;
+  RequestOptions slow;
+  slow.timeouts.response_headers = 400ms;
+  const Request req = get(server.url());
+  const reel::http::BodyChooser none;
+  asio::co_spawn(h.io, reel::test::send_into(h.client, req, slow, none, first), asio::detached);
+  const auto r = h.send_and_cancel(req, {}, 100ms);  // queued behind `first`, then cancelled
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, asio::error::operation_aborted);
+  EXPECT_EQ(r.error().stage, Stage::connect);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->error().code, Errc::response_timeout);
+  EXPECT_EQ(server.accepted(), 1);
+  // The slot is free again: the next request gets a connection (and then waits for the head).
+  RequestOptions quick;
+  quick.timeouts.connect = 100ms;
+  quick.timeouts.response_headers = 100ms;
+  const auto again = h.send(req, quick);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::response_timeout);
+  EXPECT_EQ(server.accepted(), 2);
+}
+
 TEST(HttpClient, CancellationMidBody) {
   TestServer server(stalls_mid_body());
   Harness h;
