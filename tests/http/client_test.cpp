@@ -103,6 +103,7 @@ TEST(HttpClient, ChunkedBodyWithTrailers) {
   ASSERT_TRUE(r) << r.error().code.message();
   EXPECT_EQ(r->body, "hello world");
   EXPECT_FALSE(r->head.content_length);
+  EXPECT_EQ(r->trailers.find("x-checksum"), std::optional<std::string_view>("abc"));
   const auto again = h.send(get(server.url()));  // the connection stayed usable
   ASSERT_TRUE(again);
   EXPECT_EQ(server.accepted(), 1);

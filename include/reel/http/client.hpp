@@ -14,7 +14,10 @@
 /// progress; stop promptly with `asio::error::operation_aborted` when the awaiting coroutine's
 /// cancellation slot is triggered (reporting the stage reached); never forward `Authorization` to
 /// another origin; and say in `SendError::stage` how far it got, so a paid request is never sent
-/// twice by accident. Note that Asio's awaitables throw `operation_aborted` at the caller's
+/// twice by accident. An exception thrown by the chooser, a sink or the progress callback ends the
+/// exchange with an error (reel's clients use `std::errc::io_error`); nothing escapes `send`.
+/// The arguments are references into the caller's coroutine frame: they, and the client, must
+/// outlive the `co_await`. Note that Asio's awaitables throw `operation_aborted` at the caller's
 /// `co_await` once cancelled, unless the caller chose `asio::this_coro::throw_if_cancelled(false)`.
 #pragma once
 

@@ -30,7 +30,7 @@ struct Request {
 struct Timeouts {
   std::chrono::milliseconds connect{10'000};            ///< name resolution and TCP connect
   std::chrono::milliseconds tls_handshake{10'000};      ///< the TLS handshake
-  std::chrono::milliseconds response_headers{60'000};   ///< from the request sent to the whole head
+  std::chrono::milliseconds response_headers{60'000};   ///< from the start of the request write to the whole head (uploads count)
   std::chrono::milliseconds body_idle{30'000};          ///< the longest gap between body bytes
   std::chrono::milliseconds total{0};                   ///< the whole exchange, redirects included
 };
@@ -70,6 +70,7 @@ struct ResponseHead {
 struct Response {
   ResponseHead head;
   std::string body;
+  Fields trailers;              ///< trailer fields of a chunked body
   bool streamed = false;        ///< true when the body went to a sink instead of `body`
   std::uint64_t body_bytes = 0;  ///< bytes of body received (buffered or streamed)
 };
@@ -96,7 +97,8 @@ constexpr const char* to_string(Stage stage) noexcept {
 }
 
 /// A failed exchange: the error and the stage it happened in. A cancelled or timed-out exchange
-/// reports the stage it had reached, so `request_may_have_been_sent()` stays truthful.
+/// reports the stage it had reached, so `request_may_have_been_sent()` stays truthful (a deadline
+/// already past when `send` starts reports stage `connect`).
 struct SendError {
   std::error_code code;
   Stage stage = Stage::prepare;

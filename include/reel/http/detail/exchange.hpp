@@ -177,6 +177,7 @@ inline asio::awaitable<void> run_exchange(Connection& connection, Watchdog& watc
     data = std::string_view(storage.get(), n);
   }
   watchdog.disarm();
+  response.trailers = parser.trailers();
   out.reusable = !ec && parser.keep_alive() && data.empty() && !watchdog.fired();
   if (mode == Mode::sink) {
     if (const std::error_code finish_ec = sink->finish()) {
