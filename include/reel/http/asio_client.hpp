@@ -92,14 +92,7 @@ public:
   /// the error (stage `connect`).
   explicit Client(executor_type executor, ClientOptions options = {})
       : executor_(std::move(executor)), options_(std::move(options)),
-        pool_(std::make_shared<detail::ConnectionPool>(options_.max_connections_per_origin, options_.idle_expiry)) {
-    auto tls = detail::make_tls_context(options_.ca_file);
-    if (tls) {
-      tls_ = std::move(*tls);
-    } else {
-      tls_error_ = tls.error();
-    }
-  }
+        pool_(std::make_shared<detail::ConnectionPool>(options_.max_connections_per_origin, options_.idle_expiry)) {}
 
   /// The client's executor.
   executor_type get_executor() const noexcept { return executor_; }
@@ -157,7 +150,7 @@ private:
         co_return failure(written.error(), Stage::prepare);
       }
       if (watchdog.overall_passed()) co_return failure(Errc::total_timeout, Stage::connect);
-      if (state.url.is_https() && !tls_) co_return failure(tls_error_, Stage::connect);
+      if (state.url.is_https() && !tls_context()) co_return failure(tls_error_, Stage::connect);
 
       const detail::ExchangeInput input{&state.url, &head, &body, state.method == "HEAD",
                                         options.max_redirects > 0, &options, &choose,
@@ -223,6 +216,20 @@ private:
   executor_type executor_;
   ClientOptions options_;
   std::shared_ptr<detail::ConnectionPool> pool_;
+  // Built on the first https request: loading the system CA store costs tens of milliseconds
+  // and megabytes, which plain-http users should not pay.
+  const std::shared_ptr<asio::ssl::context>& tls_context() {
+    if (!tls_ && !tls_error_) {
+      auto tls = detail::make_tls_context(options_.ca_file);
+      if (tls) {
+        tls_ = std::move(*tls);
+      } else {
+        tls_error_ = tls.error();
+      }
+    }
+    return tls_;
+  }
+
   std::shared_ptr<asio::ssl::context> tls_;
   std::error_code tls_error_;
 };

@@ -32,7 +32,7 @@
 namespace reel::http::detail {
 
 /// Size of the read buffer of one exchange.
-inline constexpr std::size_t read_buffer_size = 64 * 1024;
+inline constexpr std::size_t read_buffer_size = 256 * 1024;  // 64 KiB cost ~25 % of download throughput
 /// The most body bytes of a followed redirect read to keep its connection; past it, the
 /// connection is closed instead.
 inline constexpr std::size_t redirect_drain_limit = 64 * 1024;
