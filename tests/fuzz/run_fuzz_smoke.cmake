@@ -1,22 +1,26 @@
-# Runs each fuzzer for SECONDS seconds (cmake -P, called by the fuzz_smoke test).
-# Inputs: FUZZ_BIN_DIR, FUZZERS (comma separated), SECONDS, SEEDS_DIR, DICT, JTS_DIR, WORK_DIR.
-# Each fuzzer writes new inputs to WORK_DIR/corpus/<fuzzer> and crash artifacts to
-# WORK_DIR/artifacts/; seeds come from SEEDS_DIR/<value|typed> and JTS_DIR (when present).
-string(REPLACE "," ";" _fuzzers "${FUZZERS}")
+# Runs each fuzzer for SECONDS seconds (cmake -P; the fuzz_smoke and fuzz_smoke_http tests).
+# Inputs: FUZZ_BIN_DIR; FUZZERS, comma-separated `fuzzer:seeds` pairs (seeds is a folder of
+# SEEDS_DIR); SECONDS; MAX_LEN; SEEDS_DIR; DICT; WORK_DIR; optional EXTRA_SEEDS (a folder used by
+# every fuzzer, e.g. the JSONTestSuite corpus). New inputs go to WORK_DIR/corpus/<fuzzer>, crash
+# artifacts to WORK_DIR/artifacts/; SEEDS_DIR/regressions is used too when it exists.
+string(REPLACE "," ";" _pairs "${FUZZERS}")
+file(MAKE_DIRECTORY "${WORK_DIR}/artifacts")
 set(_failed "")
-foreach(_fuzzer IN LISTS _fuzzers)
-  string(REGEX REPLACE "^fuzz_json_" "" _kind "${_fuzzer}")
+foreach(_pair IN LISTS _pairs)
+  string(REPLACE ":" ";" _pair "${_pair}")
+  list(GET _pair 0 _fuzzer)
+  list(GET _pair 1 _kind)
   set(_corpus "${WORK_DIR}/corpus/${_fuzzer}")
-  file(MAKE_DIRECTORY "${_corpus}" "${WORK_DIR}/artifacts")
+  file(MAKE_DIRECTORY "${_corpus}")
   set(_dirs "${_corpus}")
-  foreach(_seed_dir "${SEEDS_DIR}/${_kind}" "${SEEDS_DIR}/regressions" "${JTS_DIR}")
-    if(IS_DIRECTORY "${_seed_dir}")
+  foreach(_seed_dir "${SEEDS_DIR}/${_kind}" "${SEEDS_DIR}/regressions" "${EXTRA_SEEDS}")
+    if(_seed_dir AND IS_DIRECTORY "${_seed_dir}")
       list(APPEND _dirs "${_seed_dir}")
     endif()
   endforeach()
   message(STATUS "${_fuzzer}: ${SECONDS} s over ${_dirs}")
   execute_process(
-    COMMAND "${FUZZ_BIN_DIR}/${_fuzzer}" -max_total_time=${SECONDS} -max_len=8192 -timeout=10 -rss_limit_mb=2048
+    COMMAND "${FUZZ_BIN_DIR}/${_fuzzer}" -max_total_time=${SECONDS} -max_len=${MAX_LEN} -timeout=10 -rss_limit_mb=2048
             -dict=${DICT} -print_final_stats=1 -artifact_prefix=${WORK_DIR}/artifacts/${_fuzzer}- ${_dirs}
     RESULT_VARIABLE _rc
     OUTPUT_VARIABLE _out

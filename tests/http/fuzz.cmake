@@ -24,10 +24,12 @@ if(REEL_BUILD_FUZZERS AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   add_test(NAME fuzz_smoke_http
     COMMAND ${CMAKE_COMMAND}
       -DFUZZ_BIN_DIR=$<TARGET_FILE_DIR:fuzz_http_response>
+      -DFUZZERS=fuzz_http_response:response,fuzz_url:url
       -DSECONDS=${REEL_FUZZ_SMOKE_SECONDS}
+      -DMAX_LEN=4096
       -DSEEDS_DIR=${CMAKE_CURRENT_LIST_DIR}/fuzz_seeds
       -DDICT=${CMAKE_CURRENT_LIST_DIR}/http.dict
       -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}
-      -P ${CMAKE_CURRENT_LIST_DIR}/run_fuzz_smoke.cmake)
+      -P ${PROJECT_SOURCE_DIR}/tests/fuzz/run_fuzz_smoke.cmake)
   set_tests_properties(fuzz_smoke_http PROPERTIES LABELS fuzz TIMEOUT ${_reel_http_fuzz_timeout})
 endif()
