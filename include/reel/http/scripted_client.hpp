@@ -355,8 +355,11 @@ private:
       });
       if (!found) {
         const auto actual = request.headers.find(rule.name);
-        why = "header " + rule.name + (rule.value ? ": " + *rule.value : std::string()) + " is required, got " +
-              (actual ? std::string(*actual) : std::string("none"));
+        // Credentials are never repeated in messages, not even a test's.
+        const bool secret = detail::iequals(rule.name, "authorization") || detail::iequals(rule.name, "proxy-authorization") ||
+                            detail::iequals(rule.name, "cookie") || detail::iequals(rule.name, "x-api-key");
+        const std::string shown = !actual ? std::string("none") : secret ? std::string("another value") : std::string(*actual);
+        why = "header " + rule.name + (rule.value && !secret ? ": " + *rule.value : std::string()) + " is required, got " + shown;
         return ScriptError::missing_header;
       }
     }
