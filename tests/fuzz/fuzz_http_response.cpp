@@ -9,6 +9,8 @@
 // Also checked: every feed progresses, body views lie inside the consumed input, a finished
 // Content-Length body has exactly that length, and errors are reel.http codes.
 
+#include "fuzz_support.hpp"
+
 #include <reel/http/response_parser.hpp>
 
 #include <algorithm>
@@ -22,16 +24,13 @@
 #include <string_view>
 #include <system_error>
 
+const char* const reel_fuzz::fuzzer_name = "fuzz_http_response";
+
 namespace {
 
-using reel::http::ResponseParser;
+using reel_fuzz::die;
 
-[[noreturn]] void die(const char* what, std::string_view input) {
-  std::fprintf(stderr, "fuzz_http_response: %s\n  input (%zu bytes): ", what, input.size());
-  for (const char c : input) std::fprintf(stderr, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-  std::fprintf(stderr, "\n");
-  std::abort();
-}
+using reel::http::ResponseParser;
 
 struct Outcome {
   std::error_code error;

@@ -9,6 +9,8 @@
 // On success the document is written, read back and compared (defaulted operator==); any
 // difference, a failed write, a failed re-read or a malformed error aborts.
 
+#include "fuzz_support.hpp"
+
 #include <reel/json.hpp>
 
 #include <cstddef>
@@ -95,16 +97,11 @@ struct reel::json::Meta<fuzz::Job> {
   static constexpr auto skip = reel::json::field_list({"cache"});
 };
 
+const char* const reel_fuzz::fuzzer_name = "fuzz_json_typed";
+
 namespace {
 
-[[noreturn]] void die(const char* what, std::string_view input, const std::string& extra = {}) {
-  std::fprintf(stderr, "fuzz_json_typed: %s\n", what);
-  if (!extra.empty()) std::fprintf(stderr, "  %s\n", extra.c_str());
-  std::fprintf(stderr, "  input (%zu bytes): ", input.size());
-  for (const char c : input) std::fprintf(stderr, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-  std::fprintf(stderr, "\n");
-  std::abort();
-}
+using reel_fuzz::die;
 
 void check_error(const reel::json::Error& e, std::string_view input) {
   if (e.code.category() != reel::json::json_category() || e.code.value() == 0) die("bad error code", input);

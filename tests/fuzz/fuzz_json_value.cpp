@@ -10,6 +10,8 @@
 // Each input is checked twice: with the default ReadOptions and with max_depth 8, so depth errors
 // are raised (and unwound) from many places.
 
+#include "fuzz_support.hpp"
+
 #include <reel/json.hpp>
 
 #include <cstddef>
@@ -21,16 +23,11 @@
 #include <string>
 #include <string_view>
 
+const char* const reel_fuzz::fuzzer_name = "fuzz_json_value";
+
 namespace {
 
-[[noreturn]] void die(const char* what, std::string_view input, const std::string& extra = {}) {
-  std::fprintf(stderr, "fuzz_json_value: %s\n", what);
-  if (!extra.empty()) std::fprintf(stderr, "  %s\n", extra.c_str());
-  std::fprintf(stderr, "  input (%zu bytes): ", input.size());
-  for (const char c : input) std::fprintf(stderr, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-  std::fprintf(stderr, "\n");
-  std::abort();
-}
+using reel_fuzz::die;
 
 void check_error(const reel::json::Error& e, std::string_view input) {
   if (!e) return;

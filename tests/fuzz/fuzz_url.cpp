@@ -11,6 +11,8 @@
 //  - write_request_head accepts it and emits exactly the request line, Host and the blank line;
 //  - percent_decode(percent_encode(x)) == x, and an encoded path always parses.
 
+#include "fuzz_support.hpp"
+
 #include <reel/http/request_writer.hpp>
 #include <reel/http/url.hpp>
 
@@ -22,16 +24,13 @@
 #include <string>
 #include <string_view>
 
+const char* const reel_fuzz::fuzzer_name = "fuzz_url";
+
 namespace {
 
-using reel::http::Url;
+using reel_fuzz::die;
 
-[[noreturn]] void die(const char* what, std::string_view input) {
-  std::fprintf(stderr, "fuzz_url: %s\n  input (%zu bytes): ", what, input.size());
-  for (const char c : input) std::fprintf(stderr, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-  std::fprintf(stderr, "\n");
-  std::abort();
-}
+using reel::http::Url;
 
 void check_error(const std::error_code& ec, std::string_view input) {
   if (ec.category() != reel::http::http_category() || ec.value() == 0 || ec.message().empty()) {
