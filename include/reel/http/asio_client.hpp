@@ -156,12 +156,12 @@ private:
                                         options.max_redirects > 0, &options, &choose,
                                         &options_.response_limits, &stage};
       detail::ExchangeOutcome outcome;
+      const std::string origin = redirects == 0 ? first_origin : state.url.origin();
       for (int attempt = 0;; ++attempt) {
         stage = Stage::connect;
         std::optional<detail::Clock::time_point> connect_end;
         if (options.timeouts.connect.count() > 0) connect_end = detail::Clock::now() + options.timeouts.connect;
         std::error_code ec;
-        const std::string origin = state.url.origin();
         detail::Lease lease = co_await detail::acquire(executor_, pool_, origin, connect_end, watchdog, ec);
         if (ec) co_return failure(ec, Stage::connect);
         if (!lease.reused()) {
