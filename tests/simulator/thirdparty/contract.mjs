@@ -1,0 +1,160 @@
+// Contract check: the simulator's Venice and Lumenfall endpoints seen through Prism proxies
+// (@stoplight/prism-cli) that validate every request and answer against
+// ../shared/specs/openapi/venice-swagger.yaml and openai-videos.yaml (the OpenAI wire format that
+// Lumenfall follows). Usage: node contract.mjs SPECS_OPENAPI_DIR (inside with_simulator.sh).
+// Venice: models, quote, queue (public and private model), retrieve PROCESSING / video/mp4 /
+// COMPLETED, complete, and errors 400, 401, 404, 422, 429. Lumenfall: dry run, create, retrieve
+// queued / in_progress / completed / failed, content, delete (also of a running job), and the
+// error envelope for 400, 401, 404. Any Prism violation not in ALLOWLIST fails the test.
+import fs from 'node:fs';
+import path from 'node:path';
+import { check, finish, simUrl, sleep, step } from './common.mjs';
+import { send, startPrism, usedAllowances, verify } from './prism.mjs';
+import { injectFailure, clearRules } from './rules.mjs';
+
+const specDir = process.argv[2];
+const veniceSpec = path.join(specDir ?? '', 'venice-swagger.yaml');
+const openaiSpec = path.join(specDir ?? '', 'openai-videos.yaml');
+for (const spec of [veniceSpec, openaiSpec]) if (!fs.existsSync(spec)) throw new Error(`missing spec ${spec}`);
+
+// Every accepted deviation from the spec files, each with why it is fine. An exchange names
+// the entries that may apply to it; a violation no named entry matches fails the test.
+const unmatchedStatus = v => v.location?.[0] === 'response' && /Unable to match the returned status code/.test(v.message);
+const ALLOWLIST = {
+  // Lumenfall answers POST /openai/v1/videos with 202 Accepted; the OpenAI file lists only 200.
+  lumenfallCreate202: { matches: (v, a) => a.status === 202 && unmatchedStatus(v) },
+  // Lumenfall's video object adds `output` and `metadata` (lumenfall-get-video.md). VideoResource
+  // does not forbid extra properties, so Prism should never flag them; kept for explicitness.
+  lumenfallExtraFields: { matches: v => /additional ?properties/i.test(v.message) && /output|metadata/.test(JSON.stringify(v)) },
+  // Lumenfall's `size` may be an aspect ratio such as "16:9" (lumenfall-get-video.md, specs/README.md);
+  // the OpenAI file's VideoSize enum has only WxH values.
+  lumenfallAspectSize: { matches: v => (v.location ?? []).join('.') === 'response.body.size' && /allowed values/.test(v.message) },
+  // `?dryRun=true` is Lumenfall's cost estimate ({total_cost_micros, ...}, specs/README.md): not a
+  // video object, and the OpenAI file has no such parameter.
+  lumenfallDryRun: { matches: v => v.location?.[0] === 'response' && (v.location?.[1] === 'body' || unmatchedStatus(v)) },
+  // Lumenfall documents its error envelope {error:{message,type,code}} with 4xx statuses; the
+  // OpenAI file lists no error answers at all. This script checks the envelope itself.
+  lumenfallErrorStatus: { matches: (v, a) => a.status >= 400 && unmatchedStatus(v) },
+  // Venice documents rate limits (40/min queue, 120/min retrieve, x-ratelimit-* headers) but its
+  // swagger lists no 429 answer for the video endpoints. This script checks the body is an error.
+  venice429: { matches: (v, a) => a.status === 429 && unmatchedStatus(v) },
+};
+const expect = (what, answer, options) => verify(what, answer, { allowlist: ALLOWLIST, ...options });
+
+const [venice, veniceLenient, openai, openaiLenient] = await Promise.all([
+  startPrism('venice', veniceSpec, `${simUrl}/api/v1`),
+  startPrism('venice-lenient', veniceSpec, `${simUrl}/api/v1`, { lenient: true }),
+  startPrism('openai', openaiSpec, `${simUrl}/openai/v1`),
+  startPrism('openai-lenient', openaiSpec, `${simUrl}/openai/v1`, { lenient: true }),
+]);
+console.log(`prism proxies: venice ${venice.url} (lenient ${veniceLenient.url}), openai ${openai.url} (lenient ${openaiLenient.url})`);
+
+// ---------------------------------------------------------------- Venice
+const publicModel = 'wan-2.5-preview-text-to-video';
+const privateModel = 'grok-imagine-text-to-video-private';
+const queueBody = model => ({ model, prompt: 'A gondola gliding through Venice canals at sunset', duration: '5s', resolution: '720p', aspect_ratio: '16:9' });
+
+step('venice: models, quote');
+const models = expect('GET /models?type=video', await send(venice, 'GET', '/models?type=video'), { status: 200 });
+check(models.json?.data?.some(m => m.id === publicModel) && models.json?.data?.some(m => m.id === privateModel), `models list ${publicModel} and ${privateModel}`);
+const quote = expect('POST /video/quote', await send(venice, 'POST', '/video/quote', { body: { model: publicModel, duration: '10s', resolution: '1080p', aspect_ratio: '16:9' } }), { status: 200 });
+check(typeof quote.json?.quote === 'number' && quote.json.quote > 0, `quote ${quote.json?.quote} USD`);
+
+step('venice: public model, queue -> PROCESSING -> video/mp4 -> complete');
+const queued = expect('POST /video/queue (public)', await send(venice, 'POST', '/video/queue', { body: queueBody(publicModel) }), { status: 200 });
+const publicId = { model: publicModel, queue_id: queued.json?.queue_id };
+check(queued.json?.download_url === undefined, 'no download_url for a public model');
+check(/^\d+$/.test(queued.headers.get('x-ratelimit-remaining-requests') ?? ''), `x-ratelimit-remaining-requests ${queued.headers.get('x-ratelimit-remaining-requests')}`);
+async function pollVenice(id, what) {
+  let processing = 0;
+  for (let i = 0; i < 200; i++) {
+    const answer = await send(venice, 'POST', '/video/retrieve', { body: id });
+    if (answer.json?.status !== 'PROCESSING') return { answer, processing };
+    if (processing++ === 0) expect(`retrieve ${what} PROCESSING`, answer, { status: 200 });
+    else if (answer.violations.length) expect(`retrieve ${what} PROCESSING (poll ${processing})`, answer, { status: 200 });
+    await sleep(100);
+  }
+  throw new Error(`${what} never finished`);
+}
+const done = await pollVenice(publicId, 'public');
+check(done.processing > 0, `saw PROCESSING ${done.processing} times`);
+expect('retrieve public video', done.answer, { status: 200, type: 'video/mp4' });
+const completed = expect('POST /video/complete (public)', await send(venice, 'POST', '/video/complete', { body: publicId }), { status: 200 });
+check(completed.json?.success === true, 'complete: success true');
+expect('retrieve after complete (404)', await send(venice, 'POST', '/video/retrieve', { body: publicId }), { status: 404 });
+
+step('venice: private model, queue (download_url) -> COMPLETED -> complete');
+const privateQueued = expect('POST /video/queue (private)', await send(venice, 'POST', '/video/queue', { body: queueBody(privateModel) }), { status: 200 });
+check(/^http:\/\/127\.0\.0\.1:\d+\//.test(privateQueued.json?.download_url ?? ''), `download_url ${privateQueued.json?.download_url}`);
+const privateId = { model: privateModel, queue_id: privateQueued.json?.queue_id };
+const privateDone = await pollVenice(privateId, 'private');
+expect('retrieve private COMPLETED', privateDone.answer, { status: 200 });
+check(privateDone.answer.json?.status === 'COMPLETED', `status ${privateDone.answer.json?.status}`);
+expect('POST /video/complete (private)', await send(venice, 'POST', '/video/complete', { body: privateId }), { status: 200 });
+
+step('venice: errors');
+const noKey = expect('queue without a key (401)', await send(veniceLenient, 'POST', '/video/queue', { key: null, body: queueBody(publicModel) }), { status: 401, breaks: /security/ });
+check(typeof noKey.json?.error === 'string', `401 StandardError: ${JSON.stringify(noKey.json)}`);
+const invalid = expect('queue without prompt and duration (400)', await send(veniceLenient, 'POST', '/video/queue', { body: { model: publicModel } }), { status: 400, breaks: /prompt|duration/ });
+check(typeof invalid.json?.error === 'string' && typeof invalid.json?.details === 'object', `400 DetailedError: ${JSON.stringify(invalid.json)}`);
+const badDuration = expect('quote with a duration the model lacks (400)', await send(venice, 'POST', '/video/quote', { body: { model: publicModel, duration: '30s' } }), { status: 400 });
+check(typeof badDuration.json?.error === 'string', `400 DetailedError: ${JSON.stringify(badDuration.json)}`);
+expect('retrieve of an unknown queue_id (404)', await send(venice, 'POST', '/video/retrieve', { body: { model: publicModel, queue_id: '00000000-0000-4000-8000-000000000000' } }), { status: 404 });
+await injectFailure('venice', 'queue', 422);
+const violation = expect('queue rejected by content policy (422)', await send(venice, 'POST', '/video/queue', { body: queueBody(publicModel) }), { status: 422 });
+check(typeof violation.json?.error === 'string', `422 ContentViolationError: ${JSON.stringify(violation.json)}`);
+await injectFailure('venice', 'queue', 429);
+const limited = expect('queue rate limited (429)', await send(venice, 'POST', '/video/queue', { body: queueBody(publicModel) }), { status: 429, allow: ['venice429'] });
+check(limited.json?.error !== undefined, `429 body has error: ${JSON.stringify(limited.json)}`);
+await clearRules();
+
+// ---------------------------------------------------------------- Lumenfall
+const videoBody = { model: 'sora-2', prompt: 'A capybara lounging in a hot spring', seconds: '4', size: '1280x720' };
+const errorEnvelope = (what, answer) =>
+  check(['message', 'type', 'code'].every(k => typeof answer.json?.error?.[k] === 'string'), `${what}: envelope ${JSON.stringify(answer.json)}`);
+
+step('lumenfall: dry run, create, retrieve in each status, content, delete');
+const dry = expect('POST /videos?dryRun=true', await send(openai, 'POST', '/videos?dryRun=true', { body: videoBody }), { status: 200, allow: ['lumenfallDryRun'] });
+check(Number.isInteger(dry.json?.total_cost_micros), `total_cost_micros ${dry.json?.total_cost_micros}`);
+const created = expect('POST /videos', await send(openai, 'POST', '/videos', { body: videoBody }), { status: 202, allow: ['lumenfallCreate202', 'lumenfallExtraFields'] });
+// Prism validates no body for a status its file lacks (202): the GETs below validate the same object.
+const id = created.json?.id;
+const statuses = new Set();
+for (let i = 0; i < 300 && !statuses.has('completed'); i++) {
+  const answer = await send(openai, 'GET', `/videos/${id}`);
+  if (!statuses.has(answer.json?.status)) expect(`GET /videos/{id} ${answer.json?.status}`, answer, { status: 200, allow: ['lumenfallExtraFields'] });
+  statuses.add(answer.json?.status);
+  if (i === 0) check(['model', 'prompt', 'seconds', 'size'].every(k => answer.json?.[k] === created.json?.[k]), 'GET answers the object POST created');
+  if (answer.json?.status === 'completed') check(answer.json?.output?.content_type === 'video/mp4', 'completed: output.content_type video/mp4');
+  await sleep(50);
+}
+check(['queued', 'in_progress', 'completed'].every(s => statuses.has(s)), `statuses seen: ${[...statuses].join(', ')}`);
+expect('GET /videos/{id}/content', await send(openai, 'GET', `/videos/${id}/content`), { status: 200, type: 'video/mp4' });
+const deleted = expect('DELETE /videos/{id}', await send(openai, 'DELETE', `/videos/${id}`), { status: 200 });
+check(deleted.json?.deleted === true && deleted.json?.id === id, `deleted ${JSON.stringify(deleted.json)}`);
+
+step('lumenfall: a failed job, cancelling a running job, aspect-ratio size');
+await injectFailure('lumenfall', 'job', 'failed');
+const doomed = await send(openai, 'POST', '/videos', { body: videoBody });
+let failed;
+for (let i = 0; i < 300 && !['failed', 'completed'].includes(failed?.json?.status); i++, await sleep(50)) failed = await send(openai, 'GET', `/videos/${doomed.json?.id}`);
+expect('GET /videos/{id} failed', failed, { status: 200, allow: ['lumenfallExtraFields'] });
+check(failed.json?.status === 'failed' && typeof failed.json?.error?.code === 'string', `failed job error ${JSON.stringify(failed.json?.error)}`);
+await clearRules();
+const runningJob = await send(openai, 'POST', '/videos', { body: videoBody });
+const cancelled = expect('DELETE /videos/{id} of a running job', await send(openai, 'DELETE', `/videos/${runningJob.json?.id}`), { status: 200 });
+check(cancelled.json?.deleted === true, `cancel answer ${JSON.stringify(cancelled.json)}`);
+const aspect = expect('POST /videos with size 16:9', await send(openaiLenient, 'POST', '/videos', { body: { ...videoBody, size: '16:9' } }),
+  { status: 202, allow: ['lumenfallCreate202', 'lumenfallAspectSize', 'lumenfallExtraFields'] });
+check(aspect.json?.size === '16:9', `size echoed as '${aspect.json?.size}'`);
+expect('GET /videos/{id} with size 16:9', await send(openai, 'GET', `/videos/${aspect.json?.id}`), { status: 200, allow: ['lumenfallAspectSize', 'lumenfallExtraFields'] });
+
+step('lumenfall: error envelope');
+const allowError = { allow: ['lumenfallErrorStatus'] };
+errorEnvelope('401', expect('GET /videos/{id} without a key (401)', await send(openaiLenient, 'GET', `/videos/${id}`, { key: null }), { status: 401, breaks: /security/, ...allowError }));
+errorEnvelope('404', expect('GET /videos/{unknown} (404)', await send(openai, 'GET', '/videos/video_does_not_exist'), { status: 404, ...allowError }));
+errorEnvelope('400', expect('POST /videos without prompt (400)', await send(openaiLenient, 'POST', '/videos', { body: { model: 'sora-2' } }), { status: 400, breaks: /prompt/, ...allowError }));
+
+for (const proxy of [venice, veniceLenient, openai, openaiLenient]) proxy.stop();
+console.log(`allowlist entries used: ${[...usedAllowances].map(([k, n]) => `${k} x${n}`).join(', ') || 'none'}`);
+finish('contract');
