@@ -232,6 +232,30 @@ TEST(Read, MissingRequiredFieldNamesTheField) {
   EXPECT_EQ(nested.path, "/1/r");
 }
 
+namespace {
+struct Settings {
+  int retries = 3;
+  std::string name = "default";
+  std::optional<int> limit = 7;
+};
+}  // namespace
+template <>
+struct reel::json::Meta<Settings> {
+  static constexpr bool keep_defaults = true;
+};
+
+TEST(Read, KeepDefaultsLeavesAbsentMembersAlone) {
+  const auto s = must_read<Settings>(R"({"name":"x"})");
+  EXPECT_EQ(s.retries, 3);
+  EXPECT_EQ(s.name, "x");
+  EXPECT_EQ(s.limit, 7);
+  const auto all = must_read<Settings>(R"({"retries":1,"limit":null})");
+  EXPECT_EQ(all.retries, 1);
+  EXPECT_EQ(all.name, "default");
+  EXPECT_FALSE(all.limit.has_value());
+  must_fail<Settings>(R"({"retries":"no"})", Errc::type_mismatch);
+}
+
 TEST(Read, EnumsWithAndWithoutUnknown) {
   EXPECT_EQ(must_read<Phase>(R"("COMPLETED")"), Phase::completed);
   EXPECT_EQ(must_read<Phase>(R"("SOMETHING_NEW")"), Phase::unknown);

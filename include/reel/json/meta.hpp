@@ -10,6 +10,7 @@
 /// | `static constexpr E unknown = E::other;` | enums | unknown strings read as `other`, not an error |
 /// | `using proxy = P; static P to_json(const T&); static std::error_code from_json(P&&, T&);` | any type | maps through `P` |
 /// | `static constexpr bool reject_unknown_keys = true;` | objects | unknown keys are an error |
+/// | `static constexpr bool keep_defaults = true;` | objects | absent keys keep the member's value (its default) instead of failing |
 #pragma once
 
 #include <reel/config.hpp>

@@ -244,7 +244,9 @@ bool finish_object(Parser& p, T& v, const std::array<bool, Info::size>& seen, st
   auto check = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) {
     if (!ok || seen[J] || Info::skipped[J]) return;
     using F = std::remove_cvref_t<decltype(Info::template get<J>(v))>;
-    if constexpr (is_optional_v<F>) {
+    if constexpr (keeps_defaults<T>()) {
+      // Absent: the member keeps the value it had (its default initialiser).
+    } else if constexpr (is_optional_v<F>) {
       Info::template get<J>(v).reset();
     } else {
       ok = p.fail(Errc::missing_field, p.cur - 1, "field \"" + std::string(Info::keys[J]) + "\"");

@@ -176,4 +176,14 @@ constexpr bool rejects_unknown_keys() {
   }
 }
 
+/// `T` says absent keys keep the member's current value instead of being an error.
+template <class T>
+constexpr bool keeps_defaults() {
+  if constexpr (requires { Meta<T>::keep_defaults; }) {
+    return Meta<T>::keep_defaults;
+  } else {
+    return false;
+  }
+}
+
 }  // namespace reel::json::detail

@@ -1,0 +1,211 @@
+// The provider simulator: Venice (/api/v1) and Lumenfall (/openai/v1) on one loopback port,
+// their media (download links, output URLs) on a second one (another origin), and the admin
+// endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
+#pragma once
+
+#include <reel_sim/core.hpp>
+#include <reel_sim/lumenfall.hpp>
+#include <reel_sim/server.hpp>
+#include <reel_sim/venice.hpp>
+
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace reel_sim {
+
+/// How to start a simulator.
+struct Options {
+  Config config = default_config();
+  std::uint16_t port = 0;        ///< 0: ephemeral
+  std::uint16_t media_port = 0;  ///< 0: ephemeral
+  std::optional<TlsFiles> tls;   ///< serve both ports over TLS
+  std::chrono::seconds idle_timeout{0};  ///< stop after this long without a request; 0: never
+  RequestLimits limits;
+};
+
+/// The simulator on an io_context.
+class Simulator {
+public:
+  Simulator(asio::io_context& io, Options options)
+      : io_(io),
+        core_(std::move(options.config)),
+        venice_(core_),
+        lumenfall_(core_),
+        idle_timeout_(options.idle_timeout),
+        idle_timer_(io) {
+    auto written = [this](const Reply& reply, std::uint64_t bytes) {
+      if (bytes > 0 && !reply.counter.empty()) core_.counters().bytes_served[reply.counter] += static_cast<std::int64_t>(bytes);
+    };
+    main_ = std::make_unique<Server>(io, options.port, [this](Request& r) { return on_request(r, false); }, written,
+                                     options.tls, options.limits);
+    media_ = std::make_unique<Server>(io, options.media_port, [this](Request& r) { return on_request(r, true); },
+                                      written, options.tls, options.limits);
+    core_.media_base = std::string(options.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(media_->port());
+    last_request_ = std::chrono::steady_clock::now();
+    if (idle_timeout_.count() > 0) arm_idle_timer();
+  }
+
+  std::uint16_t port() const { return main_->port(); }
+  std::uint16_t media_port() const { return media_->port(); }
+  /// "http://127.0.0.1:<port>" (https with TLS).
+  std::string base_url() const {
+    return std::string(main_->tls() ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
+  }
+  std::string venice_url() const { return base_url() + "/api/v1"; }
+  std::string lumenfall_url() const { return base_url() + "/openai/v1"; }
+  const std::string& media_url() const { return core_.media_base; }
+
+  /// Called once when the idle timeout stops the simulator.
+  std::function<void()> on_idle;
+
+  /// Stops accepting connections.
+  void close() {
+    main_->close();
+    media_->close();
+    idle_timer_.cancel();
+  }
+
+  /// The core (only from the io_context's thread).
+  Core& core() { return core_; }
+
+private:
+  Reply on_request(Request& request, bool media) {
+    last_request_ = std::chrono::steady_clock::now();
+    Reply reply = media ? on_media(request) : route(request);
+    const std::string counter = reply.counter.empty() ? "unknown" : reply.counter;
+    ++core_.counters().requests[counter + " " + std::to_string(reply.status)];
+    return reply;
+  }
+
+  Reply route(Request& request) {
+    const std::string_view path = request.path;
+    if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
+    if (path.rfind("/openai/v1/", 0) == 0) return lumenfall_.handle(request, path.substr(10));
+    if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
+    Reply r = venice::Api::error(404, "Not found", "other");
+    return r;
+  }
+
+  Reply on_media(Request& request) {
+    const std::string_view path = request.path;
+    if (path.rfind("/share/read/", 0) == 0) return venice_.download(request, std::string(path.substr(12)));
+    if (path.rfind("/lumenfall/", 0) == 0 && path.size() > 15 && path.substr(path.size() - 4) == ".mp4") {
+      if (request.method != "GET" && request.method != "HEAD") {
+        return lumenfall::Api::error(405, "Method not allowed", "lumenfall.media");
+      }
+      return lumenfall_.media(request, std::string(path.substr(11, path.size() - 15)));
+    }
+    return venice::Api::error(404, "Not found", "media.other");
+  }
+
+  struct Ok {
+    bool ok = true;
+  };
+
+  Reply admin(Request& request, std::string_view op) {
+    Reply r;
+    if (op == "/health") {
+      r = json_reply(200, Ok{});
+    } else if (op == "/counters" && request.method == "GET") {
+      r.headers.set("Content-Type", "application/json");
+      r.body = core_.counters_json();
+    } else if (op == "/reset" && request.method == "POST") {
+      core_.reset_state();
+      r = json_reply(200, Ok{});
+    } else if (op == "/rules" && request.method == "POST") {
+      std::vector<Rule> rules;
+      if (const reel::json::Error e = reel::json::read(request.body, rules)) {
+        r = venice::Api::error(400, e.message(), "admin");
+      } else {
+        core_.set_rules(std::move(rules));
+        r = json_reply(200, Ok{});
+      }
+    } else if (op == "/config" && request.method == "POST") {
+      Config config = default_config();
+      if (const reel::json::Error e = reel::json::read(request.body, config)) {
+        r = venice::Api::error(400, e.message(), "admin");
+      } else {
+        const std::string media_base = core_.media_base;
+        core_.set_config(std::move(config));
+        core_.media_base = media_base;
+        r = json_reply(200, Ok{});
+      }
+    } else if (op == "/config" && request.method == "GET") {
+      r = json_reply(200, core_.config());
+    } else {
+      r = venice::Api::error(404, "Unknown admin endpoint", "admin");
+    }
+    r.counter = "admin";
+    return r;
+  }
+
+  void arm_idle_timer() {
+    idle_timer_.expires_after(std::chrono::seconds(1));
+    idle_timer_.async_wait([this](std::error_code ec) {
+      if (ec) return;
+      if (std::chrono::steady_clock::now() - last_request_ >= idle_timeout_) {
+        close();
+        if (on_idle) on_idle();
+        return;
+      }
+      arm_idle_timer();
+    });
+  }
+
+  asio::io_context& io_;
+  Core core_;
+  venice::Api venice_;
+  lumenfall::Api lumenfall_;
+  std::unique_ptr<Server> main_;
+  std::unique_ptr<Server> media_;
+  std::chrono::seconds idle_timeout_;
+  asio::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_request_;
+};
+
+/// A simulator on its own thread, for tests in the same process.
+class BackgroundSimulator {
+public:
+  explicit BackgroundSimulator(Options options = {}) : work_(asio::make_work_guard(io_)), sim_(io_, std::move(options)) {
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  BackgroundSimulator(const BackgroundSimulator&) = delete;
+  BackgroundSimulator& operator=(const BackgroundSimulator&) = delete;
+  ~BackgroundSimulator() {
+    asio::post(io_, [this] { sim_.close(); });
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+
+  Simulator& operator*() { return sim_; }
+  Simulator* operator->() { return &sim_; }
+
+  /// Runs `f(core)` on the simulator's thread and returns its result.
+  template <class F>
+  auto with_core(F f) {
+    std::packaged_task<decltype(f(std::declval<Core&>()))()> task([&] { return f(sim_.core()); });
+    auto future = task.get_future();
+    asio::post(io_, [&task] { task(); });
+    return future.get();
+  }
+
+private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  Simulator sim_;
+  std::thread thread_;
+};
+
+}  // namespace reel_sim
