@@ -15,7 +15,12 @@ import { injectFailure, clearRules } from './rules.mjs';
 const specDir = process.argv[2];
 const veniceSpec = path.join(specDir ?? '', 'venice-swagger.yaml');
 const openaiSpec = path.join(specDir ?? '', 'openai-videos.yaml');
-for (const spec of [veniceSpec, openaiSpec]) if (!fs.existsSync(spec)) throw new Error(`missing spec ${spec}`);
+for (const spec of [veniceSpec, openaiSpec]) {
+  if (!fs.existsSync(spec)) {
+    console.log(`SKIP: missing spec ${spec} (../shared/specs/openapi beside the repository)`);
+    process.exit(77);
+  }
+}
 
 // Every accepted deviation from the spec files, each with why it is fine. An exchange names
 // the entries that may apply to it; a violation no named entry matches fails the test.
