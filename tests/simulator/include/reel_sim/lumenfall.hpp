@@ -193,6 +193,7 @@ private:
     core_.schedule(now);
     if (endpoint == "lumenfall.retrieve") {
       ++job->polls;
+      if (job->started_at) ++job->running_polls;
       r = json_reply(200, video(*job, now));
       r.headers.set("openai-poll-after-ms", std::to_string(core_.config().poll_after_ms));
     } else if (endpoint == "lumenfall.delete") {
@@ -293,7 +294,7 @@ private:
       case Phase::running: {
         // The reported progress follows the (possibly inaccurate) estimate, capped below 100.
         const double estimate = std::max(1.0, static_cast<double>(job.duration_ms) * job.eta_factor);
-        const double fraction = job.polls_needed ? static_cast<double>(job.polls) / static_cast<double>(std::max<std::int64_t>(1, *job.polls_needed))
+        const double fraction = job.polls_needed ? static_cast<double>(job.running_polls) / static_cast<double>(std::max<std::int64_t>(1, *job.polls_needed))
                                                  : static_cast<double>(job.elapsed_ms(now)) / estimate;
         v.progress = std::clamp<std::int64_t>(static_cast<std::int64_t>(fraction * 100), 0, 99);
         v.status = v.progress < 10 ? "queued" : "in_progress";

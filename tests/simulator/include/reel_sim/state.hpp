@@ -46,7 +46,8 @@ struct Job {
   std::optional<SteadyClock::time_point> started_at;  ///< got a capacity slot
   std::int64_t duration_ms = 0;
   std::optional<std::int64_t> polls_needed;
-  std::int64_t polls = 0;
+  std::int64_t polls = 0;           ///< status requests
+  std::int64_t running_polls = 0;   ///< status requests while running (for `polls_needed`)
   double eta_factor = 1.0;
   std::string outcome = "succeed";
   std::string fail_code;
@@ -63,7 +64,7 @@ struct Job {
   /// The phase at `now` (the poll count is kept by the caller).
   Phase phase(SteadyClock::time_point now) const {
     if (!started_at) return Phase::waiting;
-    const bool done = polls_needed ? polls >= *polls_needed
+    const bool done = polls_needed ? running_polls >= *polls_needed
                                    : now - *started_at >= std::chrono::milliseconds(duration_ms);
     if (!done) return Phase::running;
     if (outcome == "fail") return Phase::failed;

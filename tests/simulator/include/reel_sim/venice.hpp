@@ -467,6 +467,7 @@ private:
     const auto now = SteadyClock::now();
     core_.schedule(now);
     ++job->polls;
+    if (job->started_at) ++job->running_polls;
     const ModelConfig* m = core_.model("venice", job->model);
     Reply r;
     const Phase phase = job->phase(now);
