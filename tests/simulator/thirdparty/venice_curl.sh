@@ -77,7 +77,7 @@ expect 'retrieve after delete_media_on_completion' "$(post /video/retrieve "{\"m
 
 echo "- private model: download_url"
 private='grok-imagine-text-to-video-private'
-expect 'queue status' "$(post /video/queue "{\"model\":\"${private}\",\"prompt\":\"A private gondola\",\"duration\":\"5s\",\"aspect_ratio\":\"16:9\"}" pqueue.json)" 200
+expect 'queue status' "$(post /video/queue "{\"model\":\"${private}\",\"prompt\":\"A private gondola\",\"duration\":\"6s\",\"aspect_ratio\":\"16:9\"}" pqueue.json)" 200
 pqueue=$(json_field queue_id pqueue.json)
 download_url=$(json_field download_url pqueue.json)
 if [[ "${download_url}" =~ ^http://127\.0\.0\.1:[0-9]+/ && "${download_url}" != "${REEL_SIM_URL}"/* ]]; then
@@ -99,6 +99,17 @@ delete_code=$(media DELETE deleted.out)
 expect 'GET download_url after DELETE' "$(media GET after-delete.out)" 410
 expect 'complete status' "$(post /video/complete "{\"model\":\"${private}\",\"queue_id\":\"${pqueue}\"}" pcomplete.json)" 200
 grep -q '"success" *: *true' pcomplete.json && ok 'complete: success true' || bad "complete: $(cat pcomplete.json)"
+
+echo "- private model: download_url answers 429 after too many fetches, 404 for an unknown link"
+post /video/queue "{\"model\":\"${private}\",\"prompt\":\"Fetched too often\",\"duration\":\"6s\",\"aspect_ratio\":\"9:16\"}" pqueue2.json >/dev/null
+download_url=$(json_field download_url pqueue2.json)
+poll "${private}" "$(json_field queue_id pqueue2.json)" pstatus2.json
+expect 'final status' "$(json_field status pstatus2.json)" COMPLETED
+codes=()
+for ((i = 0; i < 8; i++)); do codes+=("$(media GET fetch.out)"); done
+[[ " ${codes[*]} " == *" 200 "*" 429 "* ]] && ok "repeated GETs: ${codes[*]}" || bad "repeated GETs never turned 429: ${codes[*]}"
+download_url="${download_url%/*}/unknown-link-token"
+expect 'GET of an unknown download link' "$(media GET unknown.out)" 404
 
 if ((failures > 0)); then
   echo "venice curl guide: ${failures} check(s) failed"
