@@ -38,8 +38,8 @@ struct TlsFiles {
 
 /// Called for every request; returns the reply to write.
 using Handler = std::function<Reply(Request&)>;
-/// Called after a reply was written (or abandoned): the reply and how many body bytes left.
-using WrittenHook = std::function<void(const Reply&, std::uint64_t body_bytes)>;
+/// Counts body bytes of a reply as they are written (negative: taken back after a failed write).
+using WrittenHook = std::function<void(const Reply&, std::int64_t body_bytes)>;
 
 namespace detail {
 
@@ -168,7 +168,7 @@ private:
     co_return true;
   }
 
-  asio::awaitable<bool> write_reply(Reply& reply, const WrittenHook& written) {
+  asio::awaitable<bool> write_reply(Reply& reply, const WrittenHook& account) {
     const WireFault& f = reply.fault;
     written_ = 0;
     stalled_ = false;
@@ -184,26 +184,29 @@ private:
     if (reply.close) head += "Connection: close\r\n";
     head += "\r\n";
 
+    // Body bytes are counted before they are written, so a client that has read them never
+    // sees counters without them; bytes that could not be written are taken back.
     std::uint64_t body_written = 0;
+    auto count = [&](std::int64_t delta) {
+      if (account && delta != 0) account(reply, delta);
+    };
     auto finish = [&](bool ok) {
-      if (written) written(reply, body_written);
       if (reply.on_written) reply.on_written(ok && body_written == size);
       return ok;
     };
-    if (!f.empty()) {
-      if (!co_await emit(head, f)) co_return finish(false);
-    } else if (!reply.media && size < 64 * 1024) {
+    if (f.empty() && !reply.media && size < 64 * 1024) {
       // Fast path: head and body in one write.
       head += reply.body;
+      count(static_cast<std::int64_t>(size));
       const bool ok = co_await raw_write(head);
+      if (!ok) count(-static_cast<std::int64_t>(size));
       body_written = ok ? size : 0;
       co_return finish(ok);
-    } else if (!co_await raw_write(head)) {
-      co_return finish(false);
     }
+    if (!co_await emit(head, f)) co_return finish(false);
 
     std::vector<char> buffer(reply.media ? std::min<std::uint64_t>(size, 256 * 1024) : 0);
-    std::uint64_t limit = chunked ? std::min(size, *f.truncate_at) : size;
+    const std::uint64_t limit = chunked ? std::min(size, *f.truncate_at) : size;
     while (body_written < limit) {
       const std::uint64_t n = std::min<std::uint64_t>(limit - body_written, 256 * 1024);
       std::string_view piece;
@@ -218,9 +221,16 @@ private:
         const int len = std::snprintf(size_line, sizeof size_line, "%llx\r\n", static_cast<unsigned long long>(n));
         if (!co_await emit(std::string_view(size_line, len), f)) co_return finish(false);
       }
-      if (!co_await emit(piece, f)) co_return finish(false);
-      if (chunked && !co_await emit("\r\n", f)) co_return finish(false);
+      count(static_cast<std::int64_t>(n));
+      const std::uint64_t before = written_;
+      if (!co_await emit(piece, f)) {
+        const std::uint64_t sent = written_ - before;
+        body_written += sent;
+        count(-static_cast<std::int64_t>(n - sent));
+        co_return finish(false);
+      }
       body_written += n;
+      if (chunked && !co_await emit("\r\n", f)) co_return finish(false);
     }
     if (chunked) {
       if (*f.truncate_at < size) {

@@ -44,8 +44,8 @@ public:
         lumenfall_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
-    auto written = [this](const Reply& reply, std::uint64_t bytes) {
-      if (bytes > 0 && !reply.counter.empty()) core_.counters().bytes_served[reply.counter] += static_cast<std::int64_t>(bytes);
+    auto written = [this](const Reply& reply, std::int64_t bytes) {
+      if (!reply.counter.empty()) core_.counters().bytes_served[reply.counter] += bytes;
     };
     main_ = std::make_unique<Server>(io, options.port, [this](Request& r) { return on_request(r, false); }, written,
                                      options.tls, options.limits);
