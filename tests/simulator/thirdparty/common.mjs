@@ -24,15 +24,16 @@ export function check(ok, what) {
 export function fail(what) {
   return check(false, what);
 }
+const started = Date.now();
 export function step(name) {
-  console.log(`- ${name}`);
+  console.log(`- ${name} (at ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 export function finish(name) {
   if (failures > 0) {
     console.log(`${name}: ${failures} check(s) failed`);
     process.exit(1);
   }
-  console.log(`${name}: all checks passed`);
+  console.log(`${name}: all checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exit(0);
 }
 

@@ -1,40 +1,36 @@
-// Plumbing of the contract test: starts `prism proxy` (@stoplight/prism-cli from $REEL_NPM_DIR)
-// on an ephemeral 127.0.0.1 port in front of the simulator, sends requests through it and checks
+// Plumbing of the contract test: starts Prism proxies (@stoplight/prism-cli's packages from
+// $REEL_NPM_DIR) on ephemeral 127.0.0.1 ports in front of the simulator, sends requests through it and checks
 // each answer: status, media type, that Prism did not answer by itself (application/problem+json),
 // and that every entry of Prism's `sl-violations` header is covered by one of the allowlist
 // entries the caller names for that exchange.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { check, npmRequire } from './common.mjs';
 
-const prismCli = npmRequire.resolve('@stoplight/prism-cli/dist/index.js');
-const running = new Set();
-process.on('exit', () => running.forEach(child => child.kill('SIGKILL')));
+const { getHttpOperationsFromSpec } = npmRequire('@stoplight/prism-http');
+const { createServer } = npmRequire('@stoplight/prism-http-server');
+const { createLogger } = npmRequire('@stoplight/prism-core');
+const operationsBySpec = new Map();
+// The operations Prism reads from a spec file (parsed once per file).
+export function operationsOf(spec) {
+  if (!operationsBySpec.has(spec)) operationsBySpec.set(spec, getHttpOperationsFromSpec(spec));
+  return operationsBySpec.get(spec);
+}
 
-// Starts `prism proxy SPEC UPSTREAM`. lenient: --validate-request=false, so that requests that
-// break the spec on purpose (no key, missing fields) reach the simulator; answers are still checked.
+// Starts the server `prism proxy SPEC UPSTREAM --errors=false` runs (built here as prism-cli's
+// util/createServer.js builds it, in this process: the CLI needs ~5 s of CPU per proxy to start,
+// this ~5 s for all four). lenient: --validate-request=false, so that requests that break the spec
+// on purpose (no key, missing fields) reach the simulator; its answers are still validated.
 export async function startPrism(name, spec, upstream, { lenient = false } = {}) {
-  const args = [prismCli, 'proxy', spec, upstream, '--host', '127.0.0.1', '--port', '0', '--multiprocess', 'false',
-    '--errors', 'false', '--validate-request', lenient ? 'false' : 'true'];
-  const child = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  const log = fs.createWriteStream(`prism-${name}.log`);
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  let seen = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`prism ${name} did not start in 60 s; see prism-${name}.log`)), 60000);
-    child.stdout.on('data', chunk => {
-      seen = (seen + chunk).slice(-4096);
-      const match = /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', code => reject(new Error(`prism ${name} exited (${code}); see prism-${name}.log`)));
-  });
-  return { name, url, stop: () => { child.kill('SIGTERM'); running.delete(child); } };
+  const operations = await operationsOf(spec);
+  const config = {
+    validateRequest: !lenient, validateResponse: true, checkSecurity: true, errors: false,
+    isProxy: true, upstream: new URL(upstream), upstreamProxy: undefined, mock: { dynamic: false },
+  };
+  const logger = createLogger(name, { level: 'info' }, fs.createWriteStream(`prism-${name}.log`));
+  const server = createServer(operations, { cors: false, config, components: { logger } });
+  const url = await server.listen(0, '127.0.0.1');
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`prism ${name} listens on ${url}`);
+  return { name, url, stop: () => server.close() };
 }
 
 // Sends one request through a proxy. key: the bearer key, or null for no Authorization header.
