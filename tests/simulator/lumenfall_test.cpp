@@ -240,3 +240,62 @@ TEST(Lumenfall, LargeOutputsAreValidMp4sOfTheRequestedSizeWithRanges) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string form(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  }
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"ref.png\"\r\n"
+          "Content-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n--not-the-boundary\r\n";
+  return body + "--" + boundary + "--\r\n";
+}
+
+TEST(Lumenfall, CreateAcceptsMultipartFormData) {
+  SimFixture f;
+  const std::string boundary = "----reel-test-boundary";
+  reel::http::Request request;
+  request.method = "POST";
+  request.url = f.sim->lumenfall_url() + "/videos";
+  request.headers.set("Authorization", "Bearer test-key");
+  request.headers.set("Content-Type", "multipart/form-data; boundary=" + boundary);
+  request.body = form(boundary, {{"model", "sora-2-pro"}, {"prompt", "multi\r\npart"}, {"seconds", "8"},
+                                 {"size", "1792x1024"}, {"idempotency_key", "form-1"}});
+  auto r = f.client.send(request);
+  ASSERT_TRUE(r) << r.error().code.message();
+  ASSERT_EQ(r->head.status, 202) << r->body;
+  const auto v = parse<VideoView>(r->body);
+  EXPECT_EQ(v.model, "sora-2-pro");
+  EXPECT_EQ(v.seconds, "8");
+  EXPECT_EQ(v.size, "1792x1024");
+  EXPECT_EQ(text_at(r->body, {"prompt"}), "multi\r\npart");
+  EXPECT_EQ(f.counters().create_requests_by_idempotency_key.at("form-1"), 1);
+
+  request.body = "--" + boundary + "\r\nno-colon-header\r\n\r\nx\r\n--" + boundary + "--\r\n";
+  auto bad = f.client.send(request);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->head.status, 400);
+  EXPECT_EQ(text_at(bad->body, {"error", "code"}), "INVALID_REQUEST");
+}
+
+TEST(Multipart, SplitsPartsWithNamesFilenamesAndTypes) {
+  const std::string boundary = "b0undary";
+  const auto parts = reel_sim::parse_multipart("multipart/form-data; boundary=\"b0undary\"",
+                                               form(boundary, {{"a", "1"}, {"b", ""}}));
+  ASSERT_TRUE(parts.has_value());
+  ASSERT_EQ(parts->size(), 3u);
+  EXPECT_EQ((*parts)[0].name, "a");
+  EXPECT_EQ((*parts)[0].value, "1");
+  EXPECT_EQ((*parts)[1].value, "");
+  EXPECT_EQ((*parts)[2].filename, "ref.png");
+  EXPECT_EQ((*parts)[2].content_type, "image/png");
+  EXPECT_EQ((*parts)[2].value, "\x89PNG\r\n\x1a\n--not-the-boundary");
+  EXPECT_FALSE(reel_sim::parse_multipart("multipart/form-data", "x"));
+  EXPECT_FALSE(reel_sim::parse_multipart("application/json; boundary=x", "--x--"));
+  EXPECT_FALSE(reel_sim::parse_multipart("multipart/form-data; boundary=x", "--x\r\nA: b\r\n\r\nunterminated"));
+  EXPECT_FALSE(reel_sim::parse_multipart("multipart/form-data; boundary=x", "no delimiter"));
+}
+
+}  // namespace

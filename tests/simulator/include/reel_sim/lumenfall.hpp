@@ -4,10 +4,12 @@
 #pragma once
 
 #include <reel_sim/core.hpp>
+#include <reel_sim/multipart.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -216,10 +218,41 @@ private:
     return std::to_string(d);
   }
 
+  // The create fields sent as multipart/form-data (how the openai SDK sends videos.create).
+  static std::optional<std::string> read_form(const Request& request, CreateRequest& q) {
+    const auto parts = parse_multipart(request.headers.find("Content-Type").value_or(""), request.body);
+    if (!parts) return "malformed multipart/form-data body";
+    for (const FormPart& part : *parts) {
+      if (part.name == "model") {
+        q.model = part.value;
+      } else if (part.name == "prompt") {
+        q.prompt = part.value;
+      } else if (part.name == "seconds") {
+        q.seconds = part.value;
+      } else if (part.name == "size") {
+        q.size = part.value;
+      } else if (part.name == "idempotency_key") {
+        q.idempotency_key = part.value;
+      } else if (part.name == "webhook_url") {
+        q.webhook_url = part.value;
+      } else if (part.name == "n") {
+        q.n = std::atoll(part.value.c_str());
+      } else if (part.name == "input_reference") {
+        q.input_reference = reel::json::Value(part.filename.value_or("upload"));
+      }
+    }
+    return std::nullopt;
+  }
+
   Reply create(const Request& request, const std::string& key) {
     const std::string endpoint = "lumenfall.create";
     CreateRequest q;
-    if (const reel::json::Error e = reel::json::read(request.body, q)) return error(400, e.message(), endpoint);
+    const std::string content_type = lower(request.headers.find("Content-Type").value_or(""));
+    if (content_type.rfind("multipart/form-data", 0) == 0) {
+      if (auto bad = read_form(request, q)) return error(400, *bad, endpoint);
+    } else if (const reel::json::Error e = reel::json::read(request.body, q)) {
+      return error(400, e.message(), endpoint);
+    }
     if (!q.prompt || q.prompt->empty()) return error(400, "prompt is required", endpoint);
     const std::string model_id = q.model.value_or("sora-2");
     const ModelConfig* m = core_.model("lumenfall", model_id);
