@@ -43,6 +43,8 @@ poll() {
       return
     fi
     processing=$((processing + 1))
+    grep -q '"average_execution_time" *: *[0-9]' -- "$3" && grep -q '"execution_duration" *: *[0-9]' -- "$3" ||
+      bad "PROCESSING without average_execution_time / execution_duration: $(cat -- "$3")"
     sleep 0.2
   done
   polled=timeout
@@ -57,7 +59,12 @@ public='wan-2.5-preview-text-to-video'
 expect 'queue status' "$(post /video/queue "{\"model\":\"${public}\",\"prompt\":\"A gondola gliding through Venice canals at sunset\",\"duration\":\"5s\",\"resolution\":\"720p\",\"aspect_ratio\":\"16:9\"}" queue.json)" 200
 queue_id=$(json_field queue_id queue.json)
 [[ -n "${queue_id}" ]] && ok "queue_id ${queue_id}" || bad "no queue_id: $(cat queue.json)"
-grep -qi '^x-ratelimit-remaining-requests: *[0-9]' queue.json.headers && ok 'x-ratelimit-remaining-requests header' || bad 'no x-ratelimit-remaining-requests header'
+for header in limit remaining reset; do
+  value=$(sed -n "s/^x-ratelimit-${header}-requests: *\([0-9]*\).*$/\1/Ip" -- queue.json.headers)
+  [[ -n "${value}" ]] && ok "x-ratelimit-${header}-requests: ${value}" || bad "no x-ratelimit-${header}-requests header"
+done
+reset=$(sed -n 's/^x-ratelimit-reset-requests: *\([0-9]*\).*$/\1/Ip' -- queue.json.headers)
+((${reset:-0} >= $(date +%s) - 5)) && ok 'x-ratelimit-reset-requests is a Unix time, not in the past' || bad "x-ratelimit-reset-requests '${reset}'"
 poll "${public}" "${queue_id}" output.mp4
 expect 'final retrieve status' "${polled}" 200
 ((processing > 0)) && ok "saw PROCESSING ${processing} times" || bad 'never saw PROCESSING'
