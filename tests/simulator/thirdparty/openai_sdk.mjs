@@ -3,7 +3,7 @@
 // multipart/form-data), retrieve polled until completed (honouring openai-poll-after-ms), the
 // Lumenfall extras output{url,content_type,size_bytes} / metadata{cost_estimate|cost} / expires_at,
 // downloadContent and output.url (another origin, with a Range request) give an MP4, delete;
-// cancelling a running job; a failed job; and errors surfacing as the SDK's typed errors (401, 404).
+// cancelling a running job; idempotency_key; a failed job; and errors surfacing as the SDK's typed errors (401, 404).
 import { check, fail, finish, isMp4, npmRequire, simUrl, sleep, step } from './common.mjs';
 
 const { OpenAI, AuthenticationError, NotFoundError } = npmRequire('openai');
@@ -11,26 +11,8 @@ const baseURL = `${simUrl}/openai/v1`;
 const client = new OpenAI({ apiKey: 'sk-reel-simulator', baseURL, maxRetries: 0, timeout: 15000 });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-// Known gaps of reel-simulator, each checked to still be there (remove the entry once fixed):
-const SIMULATOR_GAPS = {
-  // videos.create of openai 6.x always sends multipart/form-data (the OpenAI file allows it
-  // beside JSON); the simulator's POST /openai/v1/videos reads JSON only and answers 400.
-  multipartCreate: true,
-};
-// Creates a video the SDK's way, or with the SDK's generic JSON POST while multipartCreate is a gap.
-async function createVideo(body) {
-  if (!SIMULATOR_GAPS.multipartCreate) return client.videos.create(body);
-  try {
-    await client.videos.create(body);
-    fail('SIMULATOR_GAPS.multipartCreate: the simulator now accepts multipart create; remove the gap entry');
-  } catch (error) {
-    check(error.status === 400, `known gap: multipart videos.create answered ${error.status} (${error.message})`);
-  }
-  return client.post('/videos', { body });
-}
-
 step('videos.create');
-const created = await createVideo({ model: 'sora-2', prompt: 'A gondola at sunset', seconds: '4', size: '1280x720' });
+const created = await client.videos.create({ model: 'sora-2', prompt: 'A gondola at sunset', seconds: '4', size: '1280x720' });
 check(typeof created.id === 'string' && created.id.length > 0, `id '${created.id}'`);
 check(created.object === 'video', `object '${created.object}'`);
 check(['queued', 'in_progress'].includes(created.status), `status right after create is queued/in_progress: '${created.status}'`);
@@ -82,12 +64,17 @@ const deleted = await client.videos.delete(created.id);
 check(deleted.id === created.id && deleted.object === 'video.deleted' && deleted.deleted === true, `delete answer ${JSON.stringify(deleted)}`);
 
 step('cancel a running job');
-const running = await createVideo({ model: 'sora-2', prompt: 'Cancelled before it ends', seconds: '4', size: '720x1280' });
+const running = await client.videos.create({ model: 'sora-2', prompt: 'Cancelled before it ends', seconds: '4', size: '720x1280' });
 const cancelled = await client.videos.delete(running.id);
 check(cancelled.id === running.id && cancelled.deleted === true, `delete while ${running.status}: ${JSON.stringify(cancelled)}`);
 
+step('idempotency_key (a Lumenfall field the SDK passes through): a repeated key returns the same video');
+const once = await client.videos.create({ model: 'sora-2', prompt: 'Only once', seconds: '4', size: '1280x720', idempotency_key: 'reel-sdk-once' });
+const twice = await client.videos.create({ model: 'sora-2', prompt: 'Only once', seconds: '4', size: '1280x720', idempotency_key: 'reel-sdk-once' });
+check(once.id === twice.id, `same id: ${once.id} / ${twice.id}`);
+
 step('a failed job (the simulator fails prompts containing [fail])');
-let doomed = await createVideo({ model: 'sora-2', prompt: 'This one will [fail]', seconds: '4', size: '1280x720' });
+let doomed = await client.videos.create({ model: 'sora-2', prompt: 'This one will [fail]', seconds: '4', size: '1280x720' });
 for (const end = Date.now() + 20000; !['failed', 'completed'].includes(doomed.status) && Date.now() < end; await sleep(100)) {
   doomed = await client.videos.retrieve(doomed.id);
 }
