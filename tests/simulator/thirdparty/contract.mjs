@@ -5,7 +5,7 @@
 // Venice: models, quote, queue (public and private model), retrieve PROCESSING / video/mp4 /
 // COMPLETED, complete; errors 400 (schema and per-model), 401, 404, 409 needs_consent, 422 at
 // queue and at retrieve, 500, 429 (rate limit), and injected 402, 413, 503. Lumenfall: dry run,
-// create, retrieve queued / in_progress / completed / failed, content, delete (also of a running
+// create (JSON and multipart), retrieve queued / in_progress / completed / failed, content, delete (also of a running
 // job), aspect-ratio size, and the error envelope for 400, 401, 404, 429. A Prism violation that
 // neither ALLOWLIST (provider deviations) nor SIMULATOR_GAPS (known simulator bugs) explains fails.
 import fs from 'node:fs';
@@ -180,6 +180,8 @@ let failed;
 for (let i = 0; i < 300 && !['failed', 'completed'].includes(failed?.json?.status); i++, await sleep(50)) failed = await send(openai, 'GET', `/videos/${doomed.json?.id}`);
 expect('GET /videos/{id} failed', failed, { status: 200, allow: ['lumenfallExtraFields'] });
 check(failed.json?.status === 'failed' && typeof failed.json?.error?.code === 'string', `failed job error ${JSON.stringify(failed.json?.error)}`);
+const multipart = expect('POST /videos as multipart/form-data', await send(openai, 'POST', '/videos', { form: videoBody }), { status: 202, allow: ['lumenfallCreate202'] });
+check(multipart.json?.prompt === videoBody.prompt && multipart.json?.seconds === '4', `multipart create: prompt '${multipart.json?.prompt}', seconds '${multipart.json?.seconds}'`);
 const runningJob = await send(openai, 'POST', '/videos', { body: videoBody });
 const cancelled = expect('DELETE /videos/{id} of a running job', await send(openai, 'DELETE', `/videos/${runningJob.json?.id}`), { status: 200 });
 check(cancelled.json?.deleted === true, `cancel answer ${JSON.stringify(cancelled.json)}`);

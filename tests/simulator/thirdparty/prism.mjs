@@ -34,10 +34,18 @@ export async function startPrism(name, spec, upstream, { lenient = false } = {})
 }
 
 // Sends one request through a proxy. key: the bearer key, or null for no Authorization header.
-export async function send(proxy, method, path, { key = 'reel-contract-key', body } = {}) {
+// form: fields sent as multipart/form-data instead of a JSON body.
+export async function send(proxy, method, path, { key = 'reel-contract-key', body, form } = {}) {
   const headers = key === null ? {} : { authorization: `Bearer ${key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(proxy.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let payload;
+  if (form !== undefined) {
+    payload = new FormData();
+    for (const [name, value] of Object.entries(form)) payload.append(name, value);
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(proxy.url + path, { method, headers, body: payload });
   const bytes = Buffer.from(await response.arrayBuffer());
   const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
   let json = null;
