@@ -27,6 +27,8 @@ struct Request {
   std::string body;
   bool keep_alive = true;
   bool tls = false;
+  int parse_status = 0;     ///< not 0: the request could not be read; answer with this status
+  std::string parse_error;  ///< what was wrong with it
 
   /// The value of query parameter `name`, if present (no decoding beyond '+' and %XX).
   std::optional<std::string> query_param(std::string_view name) const;

@@ -77,11 +77,11 @@ public:
       continued = false;
       Reply reply;
       if (parsed.kind == ParseResult::error) {
-        reply.status = parsed.status;
-        reply.headers.set("Content-Type", "application/json");
-        reply.body = "{\"error\":\"" + parsed.message + "\"}";
+        // The handler words the error for the API the path belongs to (as far as it was read).
+        request.parse_status = parsed.status;
+        request.parse_error = parsed.message;
+        reply = handler(request);
         reply.close = true;
-        reply.counter = "malformed";
       } else {
         in.erase(0, parsed.consumed);
         request.tls = static_cast<bool>(tls_);

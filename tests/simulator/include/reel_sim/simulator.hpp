@@ -90,6 +90,10 @@ private:
 
   Reply route(Request& request) {
     const std::string_view path = request.path;
+    if (request.parse_status != 0) {
+      if (path.rfind("/openai/v1/", 0) == 0) return lumenfall::Api::error(request.parse_status, request.parse_error, "malformed");
+      return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
+    }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
     if (path.rfind("/openai/v1/", 0) == 0) return lumenfall_.handle(request, path.substr(10));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
@@ -99,6 +103,7 @@ private:
 
   Reply on_media(Request& request) {
     const std::string_view path = request.path;
+    if (request.parse_status != 0) return venice::Api::error(request.parse_status, request.parse_error, "malformed");
     if (path.rfind("/share/read/", 0) == 0) return venice_.download(request, std::string(path.substr(12)));
     if (path.rfind("/lumenfall/", 0) == 0 && path.size() > 15 && path.substr(path.size() - 4) == ".mp4") {
       if (request.method != "GET" && request.method != "HEAD") {

@@ -222,10 +222,28 @@ public:
       } else {
         reply = media_reply(request, job->output_bytes);
       }
-      if (auto f = core_.fault(subject)) apply_fault(reply, *f, [&](int s, const std::string& m) { return error(s, m, endpoint); });
+      if (auto f = core_.fault(subject)) apply_fault(reply, *f, [&](int s, const std::string& m) { return fault_error(s, m, endpoint); });
     }
     reply.counter = endpoint;
     return reply;
+  }
+
+  /// The error body the spec gives `status` on `endpoint` (injected faults, unreadable requests).
+  static Reply fault_error(int status, const std::string& message, const std::string& endpoint) {
+    Reply r;
+    if (status == 400) {
+      r = invalid("", message);
+    } else if (status == 413) {
+      r = error(413, message, endpoint, "PAYLOAD_TOO_LARGE");
+    } else if (status == 409 && endpoint == "venice.queue") {
+      r = json_reply(409, needs_consent());
+    } else if (status == 422 && endpoint == "venice.retrieve") {
+      r = json_reply(422, ProviderContentPolicyError{ProviderContentPolicy{message, "provider_content_policy", std::nullopt, true}});
+    } else {
+      r = error(status, message, endpoint);
+    }
+    r.counter = endpoint;
+    return r;
   }
 
   /// A StandardError reply.
@@ -405,6 +423,15 @@ private:
     return std::nullopt;
   }
 
+  static NeedsConsent needs_consent() {
+    NeedsConsent body;
+    body.error.message = "Additional consent is required before this request can be queued.";
+    body.face_media_roles = {"image", "reference_image", "video"};
+    body.consent = ConsentText{"2026-01-01", "By submitting media you confirm the simulated provider's terms."};
+    body.docs_url = "https://docs.venice.ai/guides/media/video-generation";
+    return body;
+  }
+
   static bool consented(const QueueRequest& q) {
     if (!q.consents || !q.consents->seedance) return false;
     const SeedanceConsent& c = *q.consents->seedance;
@@ -420,19 +447,12 @@ private:
     const Subject subject{"venice.queue", m->id, q.prompt.value_or(""), key};
     if (auto f = core_.fault(subject); f && f->status) {
       Reply r;
-      apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, "venice.queue"); });
+      apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.queue"); });
       return r;
     } else if (auto bad = validate(q, *m)) {
       return std::move(*bad);
     } else {
-      if (m->needs_consent && !consented(q)) {
-        NeedsConsent body;
-        body.error.message = "Additional consent is required before this request can be queued.";
-        body.face_media_roles = {"image", "reference_image", "video"};
-        body.consent = ConsentText{"2026-01-01", "By submitting media you confirm the simulated provider's terms."};
-        body.docs_url = "https://docs.venice.ai/guides/media/video-generation";
-        return json_reply(409, body);
-      }
+      if (m->needs_consent && !consented(q)) return json_reply(409, needs_consent());
       if (core_.blocked_term(*q.prompt)) {
         return json_reply(422, ContentViolationError{"Your prompt violates the content policy of Venice.ai",
                                                      std::string("A calm landscape at sunrise")});
@@ -449,7 +469,7 @@ private:
         body.download_url = core_.media_base + "/share/read/" + job.download_token;
       }
       Reply r = json_reply(200, body);
-      if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, "venice.queue"); });
+      if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.queue"); });
       return r;
     }
   }
@@ -498,7 +518,7 @@ private:
         }
       }
     }
-    if (auto f = core_.fault(subject)) apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, "venice.retrieve"); });
+    if (auto f = core_.fault(subject)) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.retrieve"); });
     return r;
   }
 
@@ -513,12 +533,12 @@ private:
     const Subject subject{"venice.complete", job->model, job->prompt, job->key};
     Reply r;
     if (auto f = core_.fault(subject); f && f->status) {
-      apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, "venice.complete"); });
+      apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.complete"); });
       return r;
     } else {
       job->cleaned = true;
       r = json_reply(200, SuccessResponse{true});
-      if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, "venice.complete"); });
+      if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.complete"); });
     }
     return r;
   }
