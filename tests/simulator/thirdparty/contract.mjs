@@ -3,11 +3,12 @@
 // ../shared/specs/openapi/venice-swagger.yaml and openai-videos.yaml (the OpenAI wire format that
 // Lumenfall follows). Usage: node contract.mjs SPECS_OPENAPI_DIR (inside with_simulator.sh).
 // Venice: models, quote, queue (public and private model), retrieve PROCESSING / video/mp4 /
-// COMPLETED, complete; errors 400 (schema and per-model), 401, 404, 409 needs_consent, 422 at
-// queue and at retrieve, 500, 429 (rate limit), and injected 402, 413, 503. Lumenfall: dry run,
-// create (JSON and multipart), retrieve queued / in_progress / completed / failed, content, delete (also of a running
-// job), aspect-ratio size, and the error envelope for 400, 401, 404, 429. A Prism violation that
-// neither ALLOWLIST (provider deviations) nor SIMULATOR_GAPS (known simulator bugs) explains fails.
+// COMPLETED, complete, delete_media_on_completion; errors 400 (schema and per model), 401, 404,
+// 409 needs_consent, 422 at queue and at retrieve, 500, 429 (rate limit), injected 402, 413, 503.
+// Lumenfall: dry run, create (JSON, multipart, idempotent), retrieve queued / in_progress /
+// completed / failed, content, delete (also of a running job), aspect-ratio size, and the error
+// envelope for 400, 401, 404, 429. A Prism violation that neither ALLOWLIST (provider deviations)
+// nor SIMULATOR_GAPS (known simulator bugs) explains fails the test.
 import fs from 'node:fs';
 import path from 'node:path';
 import { check, finish, simUrl, sleep, step } from './common.mjs';
@@ -104,6 +105,12 @@ const completed = expect('POST /video/complete (public)', await send(venice, 'PO
 check(completed.json?.success === true, 'complete: success true');
 expect('retrieve after complete (404)', await send(venice, 'POST', '/video/retrieve', { body: publicId }), { status: 404 });
 
+const autoDelete = await send(venice, 'POST', '/video/queue', { body: queueBody(publicModel) });
+const autoDeleteId = { model: publicModel, queue_id: autoDelete.json?.queue_id };
+const autoDeleted = await pollVenice({ ...autoDeleteId, delete_media_on_completion: true }, 'delete_media_on_completion');
+expect('retrieve video with delete_media_on_completion', autoDeleted.answer, { status: 200, type: 'video/mp4' });
+expect('retrieve after delete_media_on_completion (404)', await send(venice, 'POST', '/video/retrieve', { body: autoDeleteId }), { status: 404 });
+
 step('venice: private model, queue (download_url) -> COMPLETED -> complete');
 const privateQueued = expect('POST /video/queue (private)', await send(venice, 'POST', '/video/queue', { body: queueBody(privateModel) }), { status: 200 });
 check(/^http:\/\/127\.0\.0\.1:\d+\//.test(privateQueued.json?.download_url ?? ''), `download_url ${privateQueued.json?.download_url}`);
@@ -180,6 +187,10 @@ let failed;
 for (let i = 0; i < 300 && !['failed', 'completed'].includes(failed?.json?.status); i++, await sleep(50)) failed = await send(openai, 'GET', `/videos/${doomed.json?.id}`);
 expect('GET /videos/{id} failed', failed, { status: 200, allow: ['lumenfallExtraFields'] });
 check(failed.json?.status === 'failed' && typeof failed.json?.error?.code === 'string', `failed job error ${JSON.stringify(failed.json?.error)}`);
+const keyed = { ...videoBody, idempotency_key: 'reel-contract-once' };
+const first = expect('POST /videos with an idempotency_key', await send(openai, 'POST', '/videos', { body: keyed }), { status: 202, allow: ['lumenfallCreate202'] });
+const again = expect('POST /videos repeating the idempotency_key (200, the same video)', await send(openai, 'POST', '/videos', { body: keyed }), { status: 200 });
+check(first.json?.id !== undefined && again.json?.id === first.json?.id, `repeated key: ${first.json?.id} / ${again.json?.id}`);
 const multipart = expect('POST /videos as multipart/form-data', await send(openai, 'POST', '/videos', { form: videoBody }), { status: 202, allow: ['lumenfallCreate202'] });
 check(multipart.json?.prompt === videoBody.prompt && multipart.json?.seconds === '4', `multipart create: prompt '${multipart.json?.prompt}', seconds '${multipart.json?.seconds}'`);
 const runningJob = await send(openai, 'POST', '/videos', { body: videoBody });

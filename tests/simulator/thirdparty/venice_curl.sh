@@ -118,6 +118,16 @@ for ((i = 0; i < 8; i++)); do codes+=("$(media GET fetch.out)"); done
 download_url="${download_url%/*}/unknown-link-token"
 expect 'GET of an unknown download link' "$(media GET unknown.out)" 404
 
+echo "- the simulator's admin endpoints"
+admin() { curl --noproxy '*' -sS -o "$2" -w '%{http_code}' -X "$1" -- "${REEL_SIM_URL}/__sim/$3"; }
+expect 'GET /__sim/health' "$(admin GET health.json health)" 200
+expect 'GET /__sim/counters' "$(admin GET counters.json counters)" 200
+grep -q '"media_requests_with_authorization" *: *0[,}]' counters.json && ok 'no media request carried an Authorization header' ||
+  bad "counters: $(head -c 300 counters.json)"
+expect 'POST /__sim/reset' "$(admin POST reset.json reset)" 200
+admin GET counters.json counters >/dev/null
+grep -q '"jobs_created" *: *0[,}]' counters.json && ok 'reset forgot every job' || bad "after reset: $(head -c 300 counters.json)"
+
 if ((failures > 0)); then
   echo "venice curl guide: ${failures} check(s) failed"
   exit 1
