@@ -1,5 +1,5 @@
 // reel-simulator: a local stand-in for the Venice and Lumenfall video APIs on 127.0.0.1.
-// See tests/simulator/README.md for the flags, the configuration file and the admin endpoints.
+// See docs/simulator.md for the flags, the configuration file and the admin endpoints.
 #include <reel_sim/simulator.hpp>
 
 #include <asio/signal_set.hpp>

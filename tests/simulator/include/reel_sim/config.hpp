@@ -1,6 +1,6 @@
 // The simulator's configuration, read from JSON (`--config FILE`, `POST /__sim/config`,
 // `POST /__sim/rules`): models with their constraints, job timing, and rules that shape jobs or
-// inject faults per endpoint, model, prompt or key. See tests/simulator/README.md.
+// inject faults per endpoint, model, prompt or key. See docs/simulator.md.
 #pragma once
 
 #include <reel/json/meta.hpp>
