@@ -264,6 +264,14 @@ TEST(Venice, ContentPolicyAtSubmitAndAtTheProvider) {
   ASSERT_EQ(r.head.status, 422);
   EXPECT_EQ(text_at(r.body, {"error", "type"}), "provider_content_policy");
   EXPECT_EQ(text_at(r.body, {"error", "credits_refunded"}), "true");
+
+  // The older retrieve fragment's shape: {"error": "..."}.
+  const auto legacy = parse<venice::QueueResponse>(f.venice("/video/queue",
+      R"({"model":"wan-2.5-preview-text-to-video","prompt":"a [reject-legacy] scene","duration":"5s","aspect_ratio":"16:9"})").body);
+  const auto old_shape = f.venice("/video/retrieve", retrieve_body(t2v, legacy.queue_id));
+  ASSERT_EQ(old_shape.head.status, 422);
+  EXPECT_NE(text_at(old_shape.body, {"error"}), "<absent>");
+  EXPECT_NE(text_at(old_shape.body, {"error"}), "<structured>");
 }
 
 TEST(Venice, FailedJobAnswers500OnRetrieve) {

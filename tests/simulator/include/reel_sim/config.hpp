@@ -21,7 +21,9 @@ struct JobSpec {
   std::optional<std::int64_t> duration_mean_ms; ///< ... or exponential with this mean (seeded)
   std::optional<std::int64_t> polls;            ///< or: done at the N-th status request
   std::optional<double> eta_factor;             ///< reported estimate = real duration × factor
-  std::optional<std::string> outcome;           ///< "succeed" (default), "fail", "content_policy"
+  /// "succeed" (default), "fail", "content_policy", or "content_policy_legacy" (Venice's older
+  /// 422 shape `{"error": "..."}` instead of swagger.yaml's `{"error": {"message", "type", ...}}`)
+  std::optional<std::string> outcome;
   std::optional<std::string> fail_code;         ///< for "fail"
   std::optional<std::string> fail_message;
   std::optional<std::int64_t> output_bytes;     ///< size of the MP4 served (default: the sample)
@@ -158,6 +160,11 @@ inline Config default_config() {
   reject.job = JobSpec{};
   reject.job->outcome = "content_policy";
   c.rules.push_back(reject);
+  Rule legacy;
+  legacy.match.prompt_contains = "[reject-legacy]";
+  legacy.job = JobSpec{};
+  legacy.job->outcome = "content_policy_legacy";
+  c.rules.push_back(legacy);
   return c;
 }
 

@@ -107,9 +107,9 @@ public:
     job->polls_needed = spec.polls;
     job->eta_factor = spec.eta_factor.value_or(1.0);
     job->outcome = spec.outcome.value_or("succeed");
-    job->fail_code = spec.fail_code.value_or(job->outcome == "content_policy" ? "CONTENT_POLICY_VIOLATION"
+    job->fail_code = spec.fail_code.value_or(job->outcome.rfind("content_policy", 0) == 0 ? "CONTENT_POLICY_VIOLATION"
                                                                              : "GENERATION_FAILED");
-    job->fail_message = spec.fail_message.value_or(job->outcome == "content_policy"
+    job->fail_message = spec.fail_message.value_or(job->outcome.rfind("content_policy", 0) == 0
                                                        ? "The provider rejected the prompt under its content policy."
                                                        : "The video could not be generated.");
     job->output_bytes = spec.output_bytes ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, *spec.output_bytes))

@@ -219,7 +219,8 @@ private:
       if (chunked) {
         char size_line[32];
         const int len = std::snprintf(size_line, sizeof size_line, "%llx\r\n", static_cast<unsigned long long>(n));
-        if (!co_await emit(std::string_view(size_line, len), f)) co_return finish(false);
+        const std::string_view line(size_line, static_cast<std::size_t>(len));
+        if (!co_await emit(line, f)) co_return finish(false);
       }
       count(static_cast<std::int64_t>(n));
       const std::uint64_t before = written_;

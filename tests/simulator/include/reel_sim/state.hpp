@@ -68,7 +68,7 @@ struct Job {
                                    : now - *started_at >= std::chrono::milliseconds(duration_ms);
     if (!done) return Phase::running;
     if (outcome == "fail") return Phase::failed;
-    if (outcome == "content_policy") return Phase::rejected;
+    if (outcome == "content_policy" || outcome == "content_policy_legacy") return Phase::rejected;
     return Phase::succeeded;
   }
   /// Milliseconds spent running so far.

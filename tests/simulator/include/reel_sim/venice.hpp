@@ -498,6 +498,8 @@ private:
       r = json_reply(200, ProcessingResponse{"PROCESSING", average, job->elapsed_ms(now)});
     } else if (phase == Phase::failed) {
       r = error(500, "Inference processing failed: " + job->fail_message, "venice.retrieve");
+    } else if (phase == Phase::rejected && job->outcome == "content_policy_legacy") {
+      r = error(422, "Your prompt violates the content policy of Venice.ai or the model provider", "venice.retrieve");
     } else if (phase == Phase::rejected) {
       r = json_reply(422, ProviderContentPolicyError{ProviderContentPolicy{
                               "The selected model provider rejected this request due to its content policies. "
