@@ -49,11 +49,9 @@ const ALLOWLIST = {
 };
 // Where reel-simulator itself breaks the spec: bugs to fix, not provider deviations. Each entry must
 // still match a violation (the test fails once the simulator is fixed: then delete the entry).
-const SIMULATOR_GAPS = {
-  // An injected 413 on /video/queue is a StandardError without `code`; PayloadTooLargeError
-  // requires code: "PAYLOAD_TOO_LARGE".
-  simVenice413NoCode: { matches: (v, a) => a.status === 413 && /required property 'code'/.test(v.message) },
-};
+// (None left: the injected 413 without code "PAYLOAD_TOO_LARGE" and the JSON-only create were fixed.)
+// Entry format: name: { matches: (violation, answer) => boolean }, named in the exchange's allow list.
+const SIMULATOR_GAPS = {};
 const expect = (what, answer, options) => verify(what, answer, { allowlist: { ...ALLOWLIST, ...SIMULATOR_GAPS }, ...options });
 
 const [venice, veniceLenient, openai, openaiLenient] = await Promise.all([
@@ -146,7 +144,7 @@ const limited = expect('queue over the rate limit (429)', await send(venice, 'PO
 check(typeof limited.json?.error === 'string' && limited.headers.get('x-ratelimit-remaining-requests') === '0', `429 ${JSON.stringify(limited.json)}, remaining ${limited.headers.get('x-ratelimit-remaining-requests')}`);
 for (const [endpoint, status, path, body, gaps] of [
   ['venice.queue', 402, '/video/queue', queueBody(publicModel), []],
-  ['venice.queue', 413, '/video/queue', queueBody(publicModel), ['simVenice413NoCode']],
+  ['venice.queue', 413, '/video/queue', queueBody(publicModel), []],
   ['venice.retrieve', 503, '/video/retrieve', { model: publicModel, queue_id: (await send(venice, 'POST', '/video/queue', { body: queueBody(publicModel) })).json?.queue_id }, []],
 ]) {
   await injectFault(endpoint, status);
