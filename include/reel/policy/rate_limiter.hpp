@@ -1,0 +1,157 @@
+/// @file
+/// `reel::policy::RateLimiter`: the client-side limiter of one provider account (API key),
+/// shared by every job on it, so a batch never trips the provider's limits or its abuse guard.
+///
+/// Each bucket (say "queue", "retrieve") allows at most `requests` in any sliding `window`
+/// (plus a safety `margin`), which keeps every fixed window the server counts within its limit
+/// too. Requests are granted in arrival order: a waiting request reserves its slot. A 429 or a
+/// server's `x-ratelimit-*` answer pauses the bucket until the server's reset; failed requests
+/// feed an abuse guard that pauses every bucket when too many fail too fast (Venice blocks a key
+/// for 30 s after 20 failures in 30 s).
+#pragma once
+
+#include <reel/config.hpp>
+#include <reel/policy/hints.hpp>
+#include <reel/time/clock.hpp>
+
+#include <asio/awaitable.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace reel::policy {
+
+/// At most `requests` in any `window` (and `margin` more, to absorb latency differences).
+struct RateLimit {
+  std::int64_t requests = 40;
+  Duration window{60000};
+  Duration margin{1000};
+};
+
+/// Pause every bucket while `max_failures` or more requests failed within `window`.
+struct FailureGuard {
+  std::int64_t max_failures = 10;
+  Duration window{30000};
+};
+
+/// Venice's documented defaults: 40/min on queue, 120/min on retrieve.
+inline std::map<std::string, RateLimit, std::less<>> venice_default_limits() {
+  return {{"queue", RateLimit{40, Duration(60000), Duration(1000)}},
+          {"retrieve", RateLimit{120, Duration(60000), Duration(1000)}}};
+}
+
+/// The limiter of one account. Use from one thread (the executor of the jobs sharing it).
+class RateLimiter {
+public:
+  using time_point = Clock::time_point;
+
+  /// Limits per bucket name; buckets without a limit are never delayed (but count failures).
+  explicit RateLimiter(Clock& clock, std::map<std::string, RateLimit, std::less<>> limits = {},
+                       FailureGuard guard = {})
+      : clock_(clock), guard_(guard) {
+    for (auto& [name, limit] : limits) buckets_[name].limit = limit;
+  }
+  RateLimiter(const RateLimiter&) = delete;
+  RateLimiter& operator=(const RateLimiter&) = delete;
+
+  /// Waits until a request to `bucket` may be sent and takes its slot. Returns an empty code, or
+  /// `operation_aborted` when the caller's cancellation slot fired (the slot is given back).
+  asio::awaitable<std::error_code> acquire(std::string_view bucket) {
+    for (;;) {
+      const time_point now = clock_.now();
+      Bucket* b = find(bucket);
+      time_point at = std::max({now, paused_until(b), guard_until(now)});
+      if (b != nullptr && b->limit.requests > 0) {
+        const Duration span = b->limit.window + b->limit.margin;
+        while (!b->grants.empty() && b->grants.front() + span <= now) b->grants.pop_front();
+        const auto limit = static_cast<std::size_t>(b->limit.requests);
+        if (b->grants.size() >= limit) at = std::max(at, b->grants[b->grants.size() - limit] + span);
+        b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
+      }
+      if (at <= now) co_return std::error_code();
+      ++waiting_;
+      const std::error_code ec = co_await clock_.sleep_until(at);
+      --waiting_;
+      // The bucket may have been paused meanwhile; give the slot back and look again then.
+      const bool recheck = !ec && (paused_until(b) > clock_.now() || guard_until(clock_.now()) > clock_.now());
+      if (ec || recheck) {
+        if (b != nullptr && b->limit.requests > 0) {
+          const auto it = std::find(b->grants.begin(), b->grants.end(), at);
+          if (it != b->grants.end()) b->grants.erase(it);
+        }
+        if (ec) co_return ec;
+        continue;
+      }
+      co_return std::error_code();
+    }
+  }
+
+  /// Records how a request to `bucket` ended: its HTTP status (0 for a transport failure) and
+  /// the server's hints. Failures feed the abuse guard; a 429, or no requests remaining, pauses
+  /// the bucket until the server's reset or Retry-After.
+  void record(std::string_view bucket, int status, const ServerHints& hints = {}) {
+    const time_point now = clock_.now();
+    if (status == 0 || status >= 400) {
+      failures_.push_back(now);
+      prune_failures(now);
+    }
+    Bucket* b = find(bucket);
+    std::optional<Duration> pause;
+    if (status == 429) {
+      pause = hints.wait();
+      if (!pause) pause = b != nullptr ? b->limit.window / 4 : Duration(15000);
+    } else if (hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0 && hints.rate_limit_reset) {
+      pause = hints.rate_limit_reset;
+    }
+    if (pause) {
+      Bucket& target = b != nullptr ? *b : buckets_[std::string(bucket)];
+      target.paused_until = std::max(target.paused_until, now + *pause);
+    }
+  }
+
+  /// Coroutines currently waiting for a slot.
+  std::size_t waiting() const noexcept { return waiting_; }
+  /// Failures within the guard's window.
+  std::size_t recent_failures() {
+    prune_failures(clock_.now());
+    return failures_.size();
+  }
+
+private:
+  struct Bucket {
+    RateLimit limit{0, Duration(0), Duration(0)};
+    std::deque<time_point> grants;  ///< granted and reserved send times, sorted
+    time_point paused_until{};
+  };
+
+  Bucket* find(std::string_view name) {
+    const auto it = buckets_.find(name);
+    return it == buckets_.end() ? nullptr : &it->second;
+  }
+  static time_point paused_until(const Bucket* b) { return b != nullptr ? b->paused_until : time_point{}; }
+
+  void prune_failures(time_point now) {
+    while (!failures_.empty() && failures_.front() + guard_.window <= now) failures_.pop_front();
+  }
+  time_point guard_until(time_point now) {
+    prune_failures(now);
+    if (guard_.max_failures <= 0 || static_cast<std::int64_t>(failures_.size()) < guard_.max_failures) return now;
+    // Wait until enough failures have left the window to be under the threshold again.
+    const std::size_t excess = failures_.size() - static_cast<std::size_t>(guard_.max_failures);
+    return failures_[excess] + guard_.window;
+  }
+
+  Clock& clock_;
+  FailureGuard guard_;
+  std::map<std::string, Bucket, std::less<>> buckets_;
+  std::deque<time_point> failures_;
+  std::size_t waiting_ = 0;
+};
+
+}  // namespace reel::policy
