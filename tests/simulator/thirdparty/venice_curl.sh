@@ -3,8 +3,9 @@
 # quote; queue a public model, poll /video/retrieve until Content-Type is video/mp4, save the
 # file, /video/complete (then retrieve is 404); delete_media_on_completion; and the private-model
 # flow: queue -> download_url (another origin), poll until COMPLETED, GET download_url without
-# auth, DELETE it, GET again is 410, /video/complete. Files are checked for an ftyp box and, when
-# ffmpeg is installed, decoded with `ffmpeg -v error -i FILE -f null -`.
+# auth, DELETE it, GET again is 410, /video/complete; the link's 429 after too many fetches, 404
+# for an unknown link, 410 once expired; and the simulator's /__sim endpoints. Files are checked
+# for an ftyp box and, when ffmpeg is installed, decoded with `ffmpeg -v error -i FILE -f null -`.
 set -euo pipefail
 
 api="${REEL_SIM_URL:?}/api/v1"
@@ -127,6 +128,14 @@ grep -q '"media_requests_with_authorization" *: *0[,}]' counters.json && ok 'no 
 expect 'POST /__sim/reset' "$(admin POST reset.json reset)" 200
 admin GET counters.json counters >/dev/null
 grep -q '"jobs_created" *: *0[,}]' counters.json && ok 'reset forgot every job' || bad "after reset: $(head -c 300 counters.json)"
+
+echo "- private model: an expired download_url answers 410 (POST /__sim/config: download_ttl_s 1)"
+expect 'POST /__sim/config' "$(curl --noproxy '*' -sS -o config.json -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary '{"download_ttl_s":1}' -- "${REEL_SIM_URL}/__sim/config")" 200
+post /video/queue "{\"model\":\"${private}\",\"prompt\":\"Expires soon\",\"duration\":\"6s\",\"aspect_ratio\":\"16:9\"}" pqueue3.json >/dev/null
+download_url=$(json_field download_url pqueue3.json)
+sleep 2 # the link lives 1 s from queueing, counted in whole seconds
+expect 'GET download_url after its lifetime' "$(media GET expired.out)" 410
 
 if ((failures > 0)); then
   echo "venice curl guide: ${failures} check(s) failed"
