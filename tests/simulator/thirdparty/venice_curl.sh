@@ -7,6 +7,8 @@
 # for an unknown link, 410 once expired; and the simulator's /__sim endpoints. Files are checked
 # for an ftyp box and, when ffmpeg is installed, decoded with `ffmpeg -v error -i FILE -f null -`.
 set -euo pipefail
+# `COND && ok … || bad …` is used as if-then-else: ok only echoes, so it never fails.
+# shellcheck disable=SC2015
 
 api="${REEL_SIM_URL:?}/api/v1"
 auth='Authorization: Bearer reel-simulator-key'
