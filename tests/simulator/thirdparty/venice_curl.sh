@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015 # `COND && ok … || bad …` is if-then-else here: ok only echoes.
 # The Venice video guide's steps done with curl against the simulator ($REEL_SIM_URL/api/v1):
 # quote; queue a public model, poll /video/retrieve until Content-Type is video/mp4, save the
 # file, /video/complete (then retrieve is 404); delete_media_on_completion; and the private-model
@@ -7,8 +8,6 @@
 # for an unknown link, 410 once expired; and the simulator's /__sim endpoints. Files are checked
 # for an ftyp box and, when ffmpeg is installed, decoded with `ffmpeg -v error -i FILE -f null -`.
 set -euo pipefail
-# `COND && ok … || bad …` is used as if-then-else: ok only echoes, so it never fails.
-# shellcheck disable=SC2015
 
 api="${REEL_SIM_URL:?}/api/v1"
 auth='Authorization: Bearer reel-simulator-key'
