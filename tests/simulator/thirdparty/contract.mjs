@@ -4,11 +4,12 @@
 // Lumenfall follows). Usage: node contract.mjs SPECS_OPENAPI_DIR (inside with_simulator.sh).
 // Venice: models, quote, queue (public and private model), retrieve PROCESSING / video/mp4 /
 // COMPLETED, complete, delete_media_on_completion; errors 400 (schema and per model), 401, 404,
-// 409 needs_consent, 422 at queue and at retrieve (both shapes), 500, 429 (rate limit), injected 402, 413, 503.
-// Lumenfall: dry run, create (JSON, multipart, idempotent), retrieve queued / in_progress /
-// completed / failed, content, delete (also of a running job), aspect-ratio size, and the error
-// envelope for 400, 401, 404, 429. A Prism violation that neither ALLOWLIST (provider deviations)
-// nor SIMULATOR_GAPS (known simulator bugs) explains fails the test.
+// 409 needs_consent, 422 at queue and at retrieve (both shapes), 500, 429 (rate limit), and
+// injected 402, 413, 503. Lumenfall: dry run, create (JSON, multipart, idempotent, numeric
+// seconds, aspect-ratio size), retrieve queued / in_progress / completed / failed, content,
+// delete (also of a running job), and the error envelope for 400, 401, 404, 429. A Prism
+// violation that neither ALLOWLIST (provider deviations) nor SIMULATOR_GAPS (known simulator
+// bugs) explains fails the test.
 import fs from 'node:fs';
 import path from 'node:path';
 import { check, finish, simUrl, sleep, step } from './common.mjs';
@@ -81,6 +82,7 @@ const queueBody = model => ({ model, prompt: 'A gondola gliding through Venice c
 step('venice: models, quote');
 const models = expect('GET /models?type=video', await send(venice, 'GET', '/models?type=video'), { status: 200 });
 check(models.json?.data?.some(m => m.id === publicModel) && models.json?.data?.some(m => m.id === privateModel), `models list ${publicModel} and ${privateModel}`);
+expect('GET /models?type=video without a key (the spec allows it)', await send(venice, 'GET', '/models?type=video', { key: null }), { status: 200 });
 const quote = expect('POST /video/quote', await send(venice, 'POST', '/video/quote', { body: { model: publicModel, duration: '10s', resolution: '1080p', aspect_ratio: '16:9' } }), { status: 200 });
 check(typeof quote.json?.quote === 'number' && quote.json.quote > 0, `quote ${quote.json?.quote} USD`);
 
@@ -203,6 +205,12 @@ const aspect = expect('POST /videos with size 16:9', await send(openaiLenient, '
   { status: 202, allow: ['lumenfallCreate202', 'lumenfallAspectSize', 'lumenfallExtraFields'] });
 check(aspect.json?.size === '16:9', `size echoed as '${aspect.json?.size}'`);
 expect('GET /videos/{id} with size 16:9', await send(openai, 'GET', `/videos/${aspect.json?.id}`), { status: 200, allow: ['lumenfallAspectSize', 'lumenfallExtraFields'] });
+
+// Lumenfall takes `seconds` as a number too (specs/README.md); the OpenAI file wants a string, so
+// this request goes through the lenient proxy, and the answer (seconds "8") through the strict one.
+const numeric = await send(openaiLenient, 'POST', '/videos', { body: { ...videoBody, seconds: 8 } });
+check(numeric.status === 202 && numeric.json?.seconds === '8', `seconds 8 (a number) created as '${numeric.json?.seconds}'`);
+expect('GET /videos/{id} created with numeric seconds', await send(openai, 'GET', `/videos/${numeric.json?.id}`), { status: 200 });
 
 step('lumenfall: error envelope');
 const runningJob2 = await send(openai, 'POST', '/videos', { body: videoBody });
