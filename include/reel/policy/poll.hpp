@@ -100,18 +100,18 @@ struct ExponentialBackoff {
 /// model's run times: assuming run times spread log-normally by `spread`, the policy sleeps in
 /// one go to the run time only `early_fraction` of jobs finish before, then polls every
 /// `interval` (so a job is seen within `interval` of finishing), and backs off slowly once the
-/// job runs far beyond the estimate. Without an estimate it derives one from `percent`, or falls
-/// back to `fallback`.
+/// job runs far beyond the estimate. The estimate is a property of the model, so a job may know
+/// it before its first poll (from an earlier job of that model) and skip the `first` poll.
+/// Without an estimate it derives one from `percent`, or falls back to `fallback`.
 struct EtaAware {
-  Duration first{3000};       ///< wait before the first poll (which brings the estimate)
+  Duration first{3000};       ///< wait before the first poll when no estimate is known yet
   Duration interval{5000};    ///< wait between polls once the job may finish
   double spread = 0.2;        ///< assumed log-normal sigma of run times around the estimate
-  double early_fraction = 0.05;  ///< share of jobs allowed to finish before polling tightens
+  double early_fraction = 0.045;  ///< share of jobs that may finish before polling tightens (seen late)
   double overrun_growth = 0.1;   ///< interval grows by this share per estimate-length of overrun
   ExponentialBackoff fallback{};
 
   Duration next_delay(const PollState& s) {
-    if (s.polls == 0) return first;
     std::optional<Duration> estimate = s.estimate;
     Duration elapsed = s.elapsed.value_or(s.since_submit);
     if (!estimate && s.percent && *s.percent > 0 && *s.percent < 100) {
@@ -119,11 +119,13 @@ struct EtaAware {
       estimate = Duration(static_cast<std::int64_t>(static_cast<double>(s.since_submit.count()) * 100.0 / *s.percent));
       elapsed = s.since_submit;
     }
-    if (!estimate || estimate->count() <= 0) return fallback.next_delay(s);
+    if (!estimate || estimate->count() <= 0) return s.polls == 0 ? first : fallback.next_delay(s);
     // z-scores of the standard normal: P80 = 0.8416, and the early quantile.
     const double z_early = inverse_normal(early_fraction);
     const double median = static_cast<double>(estimate->count()) / std::exp(0.8416 * spread);
-    const auto tighten_at = Duration(static_cast<std::int64_t>(median * std::exp(z_early * spread)));
+    // The first close poll comes `interval` after the early quantile: a job finishing before that
+    // quantile is the only kind seen more than `interval` late.
+    const auto tighten_at = Duration(static_cast<std::int64_t>(median * std::exp(z_early * spread))) + interval;
     if (elapsed + interval < tighten_at) return tighten_at - elapsed;
     if (elapsed <= *estimate) return interval;
     const double overrun = static_cast<double>((elapsed - *estimate).count()) / static_cast<double>(estimate->count());
