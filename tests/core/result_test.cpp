@@ -61,3 +61,15 @@ TEST(Result, MoveOnlyValues) {
 }
 
 }  // namespace
+
+TEST(Result, VoidHoldsSuccessOrError) {
+  const reel::Result<void> ok;
+  EXPECT_TRUE(ok);
+  EXPECT_NO_THROW(ok.value());
+  const reel::Result<void> bad = reel::fail(std::make_error_code(std::errc::timed_out));
+  EXPECT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error(), std::make_error_code(std::errc::timed_out));
+  EXPECT_THROW(bad.value(), reel::BadResultAccess<std::error_code>);
+  reel::Result<void, std::string> text = reel::fail(std::string("why"));
+  EXPECT_EQ(std::move(text).error(), "why");
+}

@@ -176,6 +176,8 @@ TEST(Lumenfall, FailedJobCarriesItsError) {
   EXPECT_EQ(text_at(r.body, {"error", "code"}), "GENERATION_FAILED");
   EXPECT_NE(text_at(r.body, {"error", "message"}), "<absent>");
   EXPECT_EQ(text_at(r.body, {"output"}), "null");
+  EXPECT_EQ(text_at(r.body, {"metadata", "cost"}), "<absent>");
+  EXPECT_EQ(text_at(r.body, {"metadata", "cost_estimate"}), "<absent>");
   const auto rejected_id = parse<VideoView>(create(f, R"({"model":"sora-2","prompt":"please [reject]"})").body).id;
   EXPECT_EQ(text_at(status(f, rejected_id).body, {"error", "code"}), "CONTENT_POLICY_VIOLATION");
   EXPECT_EQ(f.call("GET", f.sim->lumenfall_url() + "/videos/" + id + "/content").head.status, 404);

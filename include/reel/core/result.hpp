@@ -4,6 +4,7 @@
 
 #include <reel/config.hpp>
 
+#include <optional>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -93,6 +94,35 @@ private:
     if (!has_value()) throw BadResultAccess<E>(*std::get_if<1>(&v_));
   }
   std::variant<T, E> v_;
+};
+
+/// Success without a value, or an `E`. `value()` throws `BadResultAccess<E>` on error.
+template <class E>
+class [[nodiscard]] Result<void, E> {
+public:
+  using value_type = void;
+  using error_type = E;
+
+  /// A success.
+  Result() = default;
+  /// A result holding an error.
+  template <class G>
+    requires std::is_constructible_v<E, G&&>
+  Result(Failure<G> f) : error_(std::in_place, std::move(f.error)) {}
+
+  /// True on success.
+  bool has_value() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return has_value(); }
+  /// Throws `BadResultAccess<E>` if an error is held.
+  void value() const {
+    if (error_) throw BadResultAccess<E>(*error_);
+  }
+  /// The error; only valid when `!has_value()`.
+  const E& error() const& noexcept { return *error_; }
+  E&& error() && noexcept { return std::move(*error_); }
+
+private:
+  std::optional<E> error_;
 };
 
 }  // namespace reel

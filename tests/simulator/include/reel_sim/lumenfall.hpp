@@ -349,12 +349,11 @@ private:
         v.error = ErrorBody{job.fail_code, job.fail_message};
         break;
     }
+    // `cost` only once completed, `cost_estimate` only while queued or running (Lumenfall's docs).
     if (phase == Phase::succeeded) {
       v.metadata.cost = job.cost_usd;
     } else if (!finished) {
       v.metadata.cost_estimate = job.cost_usd;
-    } else {
-      v.metadata.cost = 0.0;
     }
     return v;
   }

@@ -235,6 +235,8 @@ public:
       r = invalid("", message);
     } else if (status == 413) {
       r = error(413, message, endpoint, "PAYLOAD_TOO_LARGE");
+    } else if (status == 402) {
+      r = error(402, message, endpoint, "INSUFFICIENT_BALANCE");
     } else if (status == 409 && endpoint == "venice.queue") {
       r = json_reply(409, needs_consent());
     } else if (status == 422 && endpoint == "venice.retrieve") {
