@@ -1,0 +1,114 @@
+/// @file
+/// Job error codes (`reel::job::Errc`, category "reel.job"): what a provider answered, mapped
+/// onto one vocabulary for every provider, and what can end a job on the client's side. A
+/// `ProviderError` keeps the provider's own words (status, code, message, details).
+#pragma once
+
+#include <reel/config.hpp>
+
+#include <optional>
+#include <string>
+#include <system_error>
+
+namespace reel::job {
+
+/// Why a provider call or a job did not succeed.
+enum class Errc {
+  ok = 0,
+  // The request, as the provider judged it
+  invalid_request = 1,   ///< 400: parameters the provider refuses
+  unauthorized,          ///< 401 (403): bad key, or the model is not available to the account
+  insufficient_balance,  ///< 402: add funds
+  needs_consent,         ///< 409 (Venice): the model needs consents; see `ProviderError::policy_text`
+  payload_too_large,     ///< 413: image, audio or video inputs too large
+  content_policy,        ///< 422 (Venice) or CONTENT_POLICY_VIOLATION: the prompt or media was refused
+  model_not_found,       ///< 404 on create: no such model
+  // The provider's state
+  job_not_found,         ///< 404: unknown, expired or deleted job
+  link_expired,          ///< 410: a download link expired, was used up or revoked
+  rate_limited,          ///< 429
+  at_capacity,           ///< 503: the model is at capacity
+  provider_error,        ///< 5xx other than 503: the provider failed
+  failed_at_provider,    ///< the job ran and failed (`ProviderError` says why)
+  // The client
+  unexpected_response,   ///< an answer that matches no documented shape
+  deadline_exceeded,     ///< the job's deadline passed
+  cancelled,             ///< the caller cancelled
+  ambiguous_submit,      ///< a create may have reached the provider, and cannot be safely repeated
+  download_incomplete,   ///< the file is shorter or longer than the provider said
+  file_error,            ///< the output file could not be written
+  not_supported,         ///< the provider lacks this operation
+};
+
+/// The error category of `Errc`, named "reel.job".
+const std::error_category& job_category() noexcept;
+
+/// Makes a `std::error_code` from an `Errc`.
+inline std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), job_category()}; }
+
+namespace detail {
+class JobCategory final : public std::error_category {
+public:
+  const char* name() const noexcept override { return "reel.job"; }
+  std::string message(int ev) const override {
+    switch (static_cast<Errc>(ev)) {
+      case Errc::ok: return "success";
+      case Errc::invalid_request: return "the provider refused the request's parameters";
+      case Errc::unauthorized: return "authentication failed or the model is not available to this account";
+      case Errc::insufficient_balance: return "insufficient balance";
+      case Errc::needs_consent: return "the model needs consent before it accepts this request";
+      case Errc::payload_too_large: return "the request's media inputs are too large";
+      case Errc::content_policy: return "refused under the content policy";
+      case Errc::model_not_found: return "no such model";
+      case Errc::job_not_found: return "the job is unknown, expired or deleted";
+      case Errc::link_expired: return "the download link expired, was used up or was revoked";
+      case Errc::rate_limited: return "rate limited";
+      case Errc::at_capacity: return "the model is at capacity";
+      case Errc::provider_error: return "the provider failed";
+      case Errc::failed_at_provider: return "the job failed at the provider";
+      case Errc::unexpected_response: return "the provider's answer matches no documented shape";
+      case Errc::deadline_exceeded: return "the job's deadline passed";
+      case Errc::cancelled: return "cancelled";
+      case Errc::ambiguous_submit: return "the create request may have reached the provider and cannot be repeated safely";
+      case Errc::download_incomplete: return "the downloaded file does not have the announced size";
+      case Errc::file_error: return "the output file could not be written";
+      case Errc::not_supported: return "the provider does not offer this operation";
+    }
+    return "unknown reel.job error";
+  }
+};
+}  // namespace detail
+
+inline const std::error_category& job_category() noexcept {
+  static const detail::JobCategory category;
+  return category;
+}
+
+/// What the provider said about a failure, in its own words (never containing the API key).
+struct ProviderError {
+  int status = 0;                           ///< HTTP status (0: none, e.g. a job's `failed` status)
+  std::string code;                         ///< provider's code, e.g. "INSUFFICIENT_BALANCE", "needs_consent"
+  std::string message;                      ///< provider's message
+  std::optional<std::string> policy_text;   ///< Venice 409: the consent policy to accept
+  std::optional<std::string> consent_version;
+  std::optional<std::string> suggested_prompt;   ///< Venice 422 on queue
+  std::optional<std::string> recommended_model;  ///< Venice 422 on retrieve
+  std::optional<bool> credits_refunded;          ///< Venice 422 on retrieve
+};
+
+/// An error code with the provider's details, when the provider gave any.
+struct JobError {
+  std::error_code code;
+  ProviderError provider;
+  /// "<code message>: <provider message>".
+  std::string message() const {
+    std::string m = code.message();
+    if (!provider.message.empty()) m += ": " + provider.message;
+    return m;
+  }
+};
+
+}  // namespace reel::job
+
+template <>
+struct std::is_error_code_enum<reel::job::Errc> : std::true_type {};

@@ -1,0 +1,102 @@
+/// @file
+/// Helpers the provider traits share: JSON request building, reading JSON answers into typed
+/// errors, media-type checks, and the Unix time.
+#pragma once
+
+#include <reel/config.hpp>
+#include <reel/core/result.hpp>
+#include <reel/http/message.hpp>
+#include <reel/job/error.hpp>
+#include <reel/json/read.hpp>
+#include <reel/json/value.hpp>
+#include <reel/json/write.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace reel::providers {
+
+/// A JSON request with a bearer key.
+template <class Body>
+http::Request json_request(std::string method, std::string url, const Body& body, std::string_view api_key) {
+  http::Request r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.headers.add("Authorization", "Bearer " + std::string(api_key));
+  r.headers.add("Content-Type", "application/json");
+  r.headers.add("Accept", "application/json");
+  (void)json::write(body, r.body);
+  return r;
+}
+
+/// A bodiless request with a bearer key.
+inline http::Request plain_request(std::string method, std::string url, std::string_view api_key) {
+  http::Request r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  if (!api_key.empty()) r.headers.add("Authorization", "Bearer " + std::string(api_key));
+  r.headers.add("Accept", "application/json");
+  return r;
+}
+
+/// Whether the answer's media type is `type` (parameters and case ignored).
+inline bool has_media_type(const http::ResponseHead& head, std::string_view type) {
+  const auto value = head.headers.find("Content-Type");
+  if (!value) return false;
+  std::string_view v = *value;
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.size() != type.size()) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char a = (v[i] >= 'A' && v[i] <= 'Z') ? static_cast<char>(v[i] - 'A' + 'a') : v[i];
+    if (a != type[i]) return false;
+  }
+  return true;
+}
+
+/// Reads a JSON answer body as `T`; an `unexpected_response` naming the JSON error otherwise.
+template <class T>
+Result<T, job::JobError> read_body(const http::Response& response) {
+  T out{};
+  if (const json::Error e = json::read(response.body, out)) {
+    job::JobError err{make_error_code(job::Errc::unexpected_response), {}};
+    err.provider.status = response.head.status;
+    err.provider.message = "HTTP " + std::to_string(response.head.status) + " answer: " + e.message();
+    return fail(std::move(err));
+  }
+  return out;
+}
+
+/// The string at `key` of a JSON object, if it is one.
+inline std::string string_at(const json::Value& v, std::string_view key) {
+  const std::string* s = v.find_string(key);
+  return s != nullptr ? *s : std::string();
+}
+
+/// The status-only error for an HTTP status, before provider-specific refinements.
+inline job::Errc errc_for_status(int status) {
+  switch (status) {
+    case 400: return job::Errc::invalid_request;
+    case 401:
+    case 403: return job::Errc::unauthorized;
+    case 402: return job::Errc::insufficient_balance;
+    case 404: return job::Errc::job_not_found;
+    case 409: return job::Errc::needs_consent;
+    case 410: return job::Errc::link_expired;
+    case 413: return job::Errc::payload_too_large;
+    case 422: return job::Errc::content_policy;
+    case 429: return job::Errc::rate_limited;
+    case 503: return job::Errc::at_capacity;
+    default: return status >= 500 ? job::Errc::provider_error : job::Errc::unexpected_response;
+  }
+}
+
+/// Seconds since the Unix epoch, from a calendar time.
+inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace reel::providers
