@@ -339,11 +339,24 @@ TEST(RequestParser, UnsupportedTransferCoding) {
   expect_error("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "unsupported transfer coding");
   expect_error("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "unsupported transfer coding");
   expect_error("POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\n\r\n", 501, "unsupported transfer coding");
+  expect_error("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501,
+               "unsupported transfer coding");
   // "chunked" is case-insensitive.
   Request r;
   ASSERT_EQ(parse("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", r).kind,
             ParseResult::done);
   EXPECT_EQ(r.body, "abc");
+}
+
+TEST(RequestParser, RepeatedTransferEncodingFields) {
+  GTEST_SKIP() << "simulator bug: parse_request (request_parser.hpp) reads only the first Transfer-Encoding "
+                  "field, so \"chunked\" then \"gzip\" is taken as chunked instead of being refused";
+  // Two fields are one list, "chunked, gzip": chunked is not the final coding, so the body has no
+  // known length and the request must be refused (RFC 9112 6.1 / 6.3).
+  Request r;
+  const ParseResult p =
+      parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n0\r\n\r\n", r);
+  EXPECT_EQ(p.kind, ParseResult::error) << "a second Transfer-Encoding field was ignored";
 }
 
 TEST(RequestParser, ChunkedBody) {
