@@ -18,6 +18,7 @@
 /// | `static Result<job::Status, job::JobError> on_status(const http::Response&, const job::JobHandle&)` | reads a poll |
 /// | `static http::Request download_request(const std::string& url)` | GET of the video, no Authorization |
 /// | `std::optional<http::Request> revoke_request(const job::JobHandle&) const` | after the download, if any |
+/// | `static job::JobError error_of(const http::Response&)` | the typed error of a non-success answer |
 /// | with `has_cleanup`: `cleanup_request(handle)`, `on_cleanup(response)` | delete the provider's copy |
 /// | with `has_cancel`: `cancel_request(handle)`, `on_cancel(response)` | stop a running job |
 /// | with `has_quote`: `quote_request(request)`, `on_quote(response) -> Result<double, JobError>` | price in USD |
@@ -53,6 +54,7 @@ concept Provider = requires(const P& p, const typename P::Request& request, job:
   { P::on_status(response, const_handle) } -> std::same_as<Result<job::Status, job::JobError>>;
   { P::download_request(std::string()) } -> std::same_as<http::Request>;
   { p.revoke_request(const_handle) } -> std::same_as<std::optional<http::Request>>;
+  { P::error_of(response) } -> std::same_as<job::JobError>;
 };
 
 /// A provider that can price a request before it is submitted.

@@ -1,0 +1,101 @@
+/// @file
+/// How a job ended (`Outcome`) and how it is going (`JobProgress`), provider-neutral. Every
+/// outcome carries the job's handle: no path loses it.
+#pragma once
+
+#include <reel/config.hpp>
+#include <reel/job/error.hpp>
+#include <reel/job/types.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+namespace reel::job {
+
+/// Why `generate` (or a step) ended.
+enum class OutcomeKind {
+  succeeded,  ///< the video is at `Outcome::file`, complete and synced
+  refused,    ///< the provider refused the request before running it (invalid, auth, balance, consent, policy)
+  failed,     ///< the job ran and failed at the provider (`error` says why)
+  deadline,   ///< the deadline passed; the job may still finish: resume from `handle`
+  cancelled,  ///< the caller cancelled; the job may still run at the provider
+  ambiguous,  ///< the create may have reached the provider and was not repeated: check before resubmitting
+  error,      ///< another failure (transport, expired link, file); `error` says which
+};
+
+/// A short name for an outcome kind ("succeeded", "deadline", ...).
+constexpr std::string_view to_string(OutcomeKind k) noexcept {
+  switch (k) {
+    case OutcomeKind::succeeded: return "succeeded";
+    case OutcomeKind::refused: return "refused";
+    case OutcomeKind::failed: return "failed";
+    case OutcomeKind::deadline: return "deadline";
+    case OutcomeKind::cancelled: return "cancelled";
+    case OutcomeKind::ambiguous: return "ambiguous";
+    case OutcomeKind::error: return "error";
+  }
+  return "unknown";
+}
+
+/// The end of a job, with everything known about it.
+struct Outcome {
+  OutcomeKind kind = OutcomeKind::error;
+  JobError error;              ///< empty code on success
+  JobHandle handle;            ///< always set once the job was submitted; resume from it
+  std::filesystem::path file;  ///< the video, on success
+  std::uint64_t bytes = 0;     ///< video bytes received
+  int polls = 0;               ///< status requests made
+  std::optional<double> cost;  ///< final cost (USD) when the provider reported it
+  bool cleaned_up = false;     ///< the provider's copy was deleted
+
+  bool ok() const noexcept { return kind == OutcomeKind::succeeded; }
+};
+
+/// Where a job is, for progress displays.
+enum class Stage { submitting, queued, running, downloading, cleaning_up, done };
+
+constexpr std::string_view to_string(Stage s) noexcept {
+  switch (s) {
+    case Stage::submitting: return "submitting";
+    case Stage::queued: return "queued";
+    case Stage::running: return "running";
+    case Stage::downloading: return "downloading";
+    case Stage::cleaning_up: return "cleaning up";
+    case Stage::done: return "done";
+  }
+  return "unknown";
+}
+
+/// A progress report.
+struct JobProgress {
+  Stage stage = Stage::submitting;
+  std::optional<int> percent;                   ///< provider's progress, or derived from the estimate
+  std::optional<std::chrono::milliseconds> eta;  ///< time left, when an estimate is known
+  std::uint64_t bytes = 0;                      ///< video bytes received so far
+  std::optional<std::uint64_t> total_bytes;     ///< announced video size
+  int polls = 0;
+};
+
+/// The outcome kind an error code means, at the step where it happened.
+inline OutcomeKind outcome_kind_of(const std::error_code& ec) {
+  if (ec.category() != job_category()) return OutcomeKind::error;
+  switch (static_cast<Errc>(ec.value())) {
+    case Errc::invalid_request:
+    case Errc::unauthorized:
+    case Errc::insufficient_balance:
+    case Errc::needs_consent:
+    case Errc::payload_too_large:
+    case Errc::model_not_found: return OutcomeKind::refused;
+    case Errc::content_policy:
+    case Errc::failed_at_provider: return OutcomeKind::failed;
+    case Errc::deadline_exceeded: return OutcomeKind::deadline;
+    case Errc::cancelled: return OutcomeKind::cancelled;
+    case Errc::ambiguous_submit: return OutcomeKind::ambiguous;
+    default: return OutcomeKind::error;
+  }
+}
+
+}  // namespace reel::job

@@ -1,0 +1,525 @@
+/// @file
+/// `reel::VideoJob<Provider, Http>`: one paid video job, from submit to a verified file on disk,
+/// as Asio coroutines. Steps: `submit`, `wait` (polls under a policy, rate-limited, with
+/// progress), `download` (part file, Range resume, size check, fsync, atomic rename), `cleanup`
+/// (only once the file is safe), `cancel` (where the provider has it), and `generate` doing all
+/// of it. One deadline bounds the whole job, inside every request and sleep; cancellation works
+/// through the awaiting coroutine's cancellation slot. The billable create is never sent twice by
+/// accident, and every ending carries the job's handle.
+#pragma once
+
+#include <reel/config.hpp>
+#include <reel/core/result.hpp>
+#include <reel/http/client.hpp>
+#include <reel/http/error.hpp>
+#include <reel/job/account.hpp>
+#include <reel/job/error.hpp>
+#include <reel/job/outcome.hpp>
+#include <reel/job/output_file.hpp>
+#include <reel/job/types.hpp>
+#include <reel/policy/hints.hpp>
+#include <reel/policy/poll.hpp>
+#include <reel/policy/retry.hpp>
+#include <reel/providers/common.hpp>
+#include <reel/providers/provider.hpp>
+
+#include <asio/awaitable.hpp>
+#include <asio/error.hpp>
+#include <asio/this_coro.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace reel {
+
+/// How a job behaves; every member has a sensible default.
+struct JobOptions {
+  /// The whole job ends by then (on the account's clock); none: no deadline.
+  std::optional<Clock::time_point> deadline;
+  policy::AnyPollPolicy poll = policy::EtaAware{};
+  policy::PollBounds poll_bounds{};
+  policy::RetryPolicy retry{};
+  http::Timeouts timeouts{};
+  /// Delete the provider's copy once the file is safe (Venice `/video/complete` and revoking
+  /// the download link; Lumenfall `DELETE /videos/{id}`).
+  bool cleanup = true;
+  /// Called with progress (on the job's executor).
+  std::function<void(const job::JobProgress&)> on_progress;
+  /// Called once the provider accepted the job, with its handle (persist it here).
+  std::function<void(const job::JobHandle&)> on_submitted;
+  /// Consecutive failed polls (transport errors, 429, 5xx) tolerated before `wait` gives up.
+  int max_failed_polls = 20;
+};
+
+/// One video job of provider `P` over the HTTP client `H` (any `http::HttpClient`).
+template <Provider P, http::HttpClient H>
+class VideoJob {
+public:
+  using Request = typename P::Request;
+  template <class T>
+  using Awaitable = asio::awaitable<T, typename H::executor_type>;
+  template <class T>
+  using JobResult = Result<T, job::JobError>;
+
+  /// A new job.
+  VideoJob(H& http, P provider, job::Account& account, JobOptions options = {})
+      : http_(http), provider_(std::move(provider)), account_(account), options_(std::move(options)) {
+    handle_.provider = std::string(P::name);
+    handle_.base_url = provider_.base_url;
+  }
+  /// A job resumed from its handle (it is never submitted again).
+  VideoJob(H& http, P provider, job::Account& account, job::JobHandle handle, JobOptions options = {})
+      : VideoJob(http, std::move(provider), account, std::move(options)) {
+    handle_ = std::move(handle);
+  }
+
+  /// The job's handle (complete once submitted).
+  const job::JobHandle& handle() const noexcept { return handle_; }
+  /// The last status read.
+  const std::optional<job::Status>& status() const noexcept { return status_; }
+  /// Status requests made.
+  int polls() const noexcept { return polls_; }
+  JobOptions& options() noexcept { return options_; }
+
+  /// Submits `request` (once: a submitted job returns its handle). A create that may have
+  /// reached a provider without idempotency keys is not repeated: `ambiguous_submit`.
+  Awaitable<JobResult<job::JobHandle>> submit(const Request& request) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    if (handle_.submitted()) co_return handle_;
+    if (P::idempotent_create && !handle_.idempotency_key) handle_.idempotency_key = mint_key();
+    handle_.model = model_of(request);
+    handle_.created_at = providers::unix_seconds(clock().system_now());
+    started_ = clock().now();
+    report(job::Stage::submitting);
+    const http::Request create = provider_.create_request(request, handle_);
+    auto response = co_await call(create, P::create_bucket, P::idempotent_create ? Retry::all : Retry::unprocessed);
+    if (!response) co_return fail(std::move(response.error()));
+    if (auto created = P::on_created(*response, handle_); !created) co_return fail(std::move(created.error()));
+    if (options_.on_submitted) options_.on_submitted(handle_);
+    report(job::Stage::queued);
+    co_return handle_;
+  }
+
+  /// Submits the provider-neutral `request`.
+  Awaitable<JobResult<job::JobHandle>> submit(const job::VideoRequest& request)
+    requires(!std::same_as<Request, job::VideoRequest>)
+  {
+    const Request native = P::native(request);
+    co_return co_await submit(native);
+  }
+
+  /// Polls until the video is ready (then `download`) or the job failed (a `failed` status,
+  /// not an error). Where the provider answers a poll with the video itself, it is written to
+  /// `output` (which must then be set). Errors: deadline_exceeded (the job may still finish),
+  /// cancelled, job_not_found, transport and provider errors that retries did not overcome.
+  Awaitable<JobResult<job::Status>> wait(std::optional<std::filesystem::path> output = std::nullopt) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    if (!handle_.submitted()) co_return fail(error(job::Errc::job_not_found, "wait before submit"));
+    if (output) file_.emplace(*output);
+    policy::PollState state;
+    if (auto known = account_.estimate(handle_.model)) state.estimate = *known;
+    const Clock::time_point begin = started_.value_or(clock().now());
+    int failed_polls = 0;
+    for (;;) {
+      state.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - begin);
+      const policy::Duration delay = policy::poll_delay(options_.poll, state, options_.poll_bounds);
+      if (auto slept = co_await sleep(delay); !slept) co_return fail(std::move(slept.error()));
+      http::Request poll = provider_.status_request(handle_);
+      if (file_) {
+        if (auto range = file_->range_header()) poll.headers.set("Range", *range);
+      }
+      ++polls_;
+      std::optional<policy::ServerHints> hints;
+      // One attempt per poll: a failed poll is followed by the next one (with a fresh Range
+      // header when a video answer broke off), until the deadline or too many failures.
+      auto response = co_await call(poll, P::status_bucket, Retry::none, inline_chooser(), &hints);
+      state.polls = polls_;
+      state.hint.reset();
+      if (hints) state.hint = hints->poll_after ? hints->poll_after : hints->retry_after;
+      if (!response) {
+        if (transient(response.error().code) && ++failed_polls <= options_.max_failed_polls) continue;
+        co_return fail(std::move(response.error()));
+      }
+      JobResult<job::Status> status = job::Status{};
+      if (response->streamed) {
+        // The answer was the video (a 200, or a 206 continuing a broken one).
+        status->phase = job::Phase::ready;
+        status->video_inline = true;
+      } else {
+        status = P::on_status(*response, handle_);
+      }
+      if (!status) {
+        if (transient(status.error().code) && ++failed_polls <= options_.max_failed_polls) continue;
+        co_return fail(std::move(status.error()));
+      }
+      failed_polls = 0;
+      status_ = *status;
+      if (status->estimate) {
+        state.estimate = status->estimate;
+        account_.learn_estimate(handle_.model, *status->estimate);
+      }
+      state.elapsed = status->elapsed;
+      state.percent = status->percent;
+      if (status->expires_at) handle_.expires_at = status->expires_at;
+      if (status->phase == job::Phase::ready) {
+        handle_.completed_at = providers::unix_seconds(clock().system_now());
+        if (status->video_inline) {
+          if (!file_) co_return fail(error(job::Errc::file_error, "the video came inline but no output file was set"));
+          if (auto kept = keep(*response, status->size_bytes); !kept) {
+            const bool again = kept.error().code == job::Errc::download_incomplete;
+            if (again && ++failed_polls <= options_.max_failed_polls) continue;
+            co_return fail(std::move(kept.error()));
+          }
+        }
+        co_return *status;
+      }
+      if (status->phase == job::Phase::failed) co_return *status;
+      report(status->phase == job::Phase::queued ? job::Stage::queued : job::Stage::running, &state);
+    }
+  }
+
+  /// Downloads the ready video to `output` (a no-op when it came inline), resuming with Range
+  /// after a drop and checking the size; the file appears under its name only when complete.
+  Awaitable<JobResult<std::filesystem::path>> download(std::filesystem::path output) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    if (file_safe_) co_return file_->final_path();
+    if (!file_ || file_->final_path() != output) file_.emplace(output);
+    std::optional<std::string> url;
+    if (status_ && status_->download_url) url = status_->download_url;
+    if (!url) url = handle_.download_url;
+    if (!url) co_return fail(error(job::Errc::job_not_found, "no download URL: wait for the job to be ready first"));
+    const std::optional<std::uint64_t> announced = status_ ? status_->size_bytes : std::nullopt;
+    int attempt = 1;
+    for (;;) {
+      report(job::Stage::downloading);
+      http::Request get = P::download_request(*url);
+      if (auto range = file_->range_header()) get.headers.set("Range", *range);
+      http::BodyChooser choose = [this](const http::ResponseHead& head) { return file_->choose(head); };
+      auto response = co_await call(get, "download", Retry::none, choose);
+      std::optional<job::JobError> failure;
+      if (!response) {
+        failure = std::move(response.error());
+      } else if (response->head.status != 200 && response->head.status != 206) {
+        if (response->head.status == 416 || file_->mismatched_range()) {
+          file_->discard();  // the part file does not fit what the server has: start over
+          failure = error(job::Errc::download_incomplete, "range not satisfiable; restarting the download");
+        } else {
+          failure = download_error(*response);
+        }
+      } else if (auto kept = keep(*response, announced); !kept) {
+        failure = std::move(kept.error());
+      } else {
+        co_return file_->final_path();
+      }
+      const std::error_code& ec = failure->code;
+      const bool retry = transient(ec) || ec == job::Errc::download_incomplete;
+      if (!retry || ec == job::Errc::cancelled || ec == job::Errc::deadline_exceeded) co_return fail(std::move(*failure));
+      const auto delay = options_.retry.delay(++attempt);
+      if (!delay) co_return fail(std::move(*failure));
+      if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
+    }
+  }
+
+  /// Deletes the provider's copy (and revokes a one-time link), only once the file is safe.
+  Awaitable<JobResult<void>> cleanup()
+    requires CleaningProvider<P>
+  {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    if (!file_safe_) co_return fail(error(job::Errc::file_error, "cleanup refused: the video is not safely on disk"));
+    if (cleaned_up_) co_return JobResult<void>{};
+    report(job::Stage::cleaning_up);
+    if (auto revoke = provider_.revoke_request(handle_)) {
+      auto response = co_await call(*revoke, "download", Retry::all);
+      if (!response && !gone(response.error().code)) co_return fail(std::move(response.error()));
+    }
+    const http::Request request = provider_.cleanup_request(handle_);
+    auto response = co_await call(request, "cleanup", Retry::all);
+    if (!response) co_return fail(std::move(response.error()));
+    if (auto done = P::on_cleanup(*response); !done) co_return fail(std::move(done.error()));
+    cleaned_up_ = true;
+    co_return JobResult<void>{};
+  }
+
+  /// Stops the job at the provider (its handle stays valid for status reads).
+  Awaitable<JobResult<void>> cancel() {
+    static_assert(CancellingProvider<P>, "reel::VideoJob::cancel: this provider cannot cancel a running job "
+                                         "(it has no cancel operation; let the job finish or detach from it)");
+    if constexpr (CancellingProvider<P>) {
+      co_await asio::this_coro::throw_if_cancelled(false);
+      if (!handle_.submitted()) co_return JobResult<void>{};
+      const http::Request request = provider_.cancel_request(handle_);
+      auto response = co_await call(request, "cancel", Retry::all);
+      if (!response) co_return fail(std::move(response.error()));
+      if (auto done = P::on_cancel(*response); !done) co_return fail(std::move(done.error()));
+    }
+    co_return JobResult<void>{};
+  }
+
+  /// Prices `request` before any money is spent.
+  Awaitable<JobResult<double>> quote(const Request& request) {
+    static_assert(QuotingProvider<P>, "reel::VideoJob::quote: this provider offers no price quote");
+    if constexpr (QuotingProvider<P>) {
+      co_await asio::this_coro::throw_if_cancelled(false);
+      const http::Request q = provider_.quote_request(request);
+      auto response = co_await call(q, "quote", Retry::all);
+      if (!response) co_return fail(std::move(response.error()));
+      co_return P::on_quote(*response);
+    } else {
+      co_return fail(error(job::Errc::not_supported, "no quote"));
+    }
+  }
+
+  /// Submit, wait, download to `output` and clean up, in one call. The outcome says how it
+  /// ended and always carries the handle.
+  Awaitable<job::Outcome> generate(const Request& request, std::filesystem::path output) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    job::Outcome outcome;
+    auto submitted = co_await submit(request);
+    if (!submitted) {
+      outcome = end(std::move(submitted.error()));
+      if (outcome.kind == job::OutcomeKind::failed) outcome.kind = job::OutcomeKind::refused;  // refused at submit
+      co_return outcome;
+    }
+    co_return co_await finish(std::move(output));
+  }
+
+  /// `generate` for a provider-neutral request.
+  Awaitable<job::Outcome> generate(const job::VideoRequest& request, std::filesystem::path output)
+    requires(!std::same_as<Request, job::VideoRequest>)
+  {
+    const Request native = P::native(request);
+    co_return co_await generate(native, std::move(output));
+  }
+
+  /// Wait, download to `output` and clean up a submitted (or resumed) job.
+  Awaitable<job::Outcome> finish(std::filesystem::path output) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    auto ready = co_await wait(output);
+    if (!ready) co_return end(std::move(ready.error()));
+    if (ready->phase == job::Phase::failed) co_return end(ready->error);
+    auto path = co_await download(output);
+    if (!path) co_return end(std::move(path.error()));
+    job::Outcome outcome = end(job::JobError{});
+    outcome.kind = job::OutcomeKind::succeeded;
+    outcome.file = *path;
+    if constexpr (CleaningProvider<P>) {
+      if (options_.cleanup) {
+        auto cleaned = co_await cleanup();
+        outcome.cleaned_up = static_cast<bool>(cleaned);
+        // A failed cleanup does not undo a safe video; it is reported in `error` with success.
+        if (!cleaned) outcome.error = std::move(cleaned.error());
+      }
+    }
+    report(job::Stage::done);
+    co_return outcome;
+  }
+
+private:
+  enum class Retry {
+    none,         ///< one attempt
+    unprocessed,  ///< retry only answers that prove the request was not processed (429)
+    all,          ///< idempotent: retry 429, 5xx and transport errors
+  };
+
+  Clock& clock() { return account_.clock(); }
+
+  static std::string model_of(const Request& r) {
+    if constexpr (requires { r.model; }) {
+      return std::string(r.model);
+    } else {
+      return {};
+    }
+  }
+
+  std::string mint_key() {
+    std::random_device rd;
+    std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+                        static_cast<std::uint64_t>(clock().system_now().time_since_epoch().count()));
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "reel-%016llx%016llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(rng()));
+    return buf;
+  }
+
+  static job::JobError error(job::Errc e, std::string message) {
+    job::JobError err{make_error_code(e), {}};
+    err.provider.message = std::move(message);
+    return err;
+  }
+
+  // Errors worth another poll or attempt.
+  static bool transient(const std::error_code& ec) {
+    if (ec == job::Errc::rate_limited || ec == job::Errc::at_capacity || ec == job::Errc::provider_error) return true;
+    if (ec.category() == job::job_category()) return false;
+    return ec != asio::error::operation_aborted;  // transport errors
+  }
+  static bool gone(const std::error_code& ec) { return ec == job::Errc::job_not_found || ec == job::Errc::link_expired; }
+
+  job::JobError download_error(const http::Response& r) const {
+    job::JobError e = P::error_of(r);
+    if (r.head.status == 404 && !file_safe_) e.provider.message = "video not found at its download URL";
+    return e;
+  }
+
+  job::Outcome end(job::JobError error) {
+    job::Outcome o;
+    o.kind = job::outcome_kind_of(error.code);
+    o.error = std::move(error);
+    o.handle = handle_;
+    o.polls = polls_;
+    o.bytes = bytes_;
+    if (status_) o.cost = status_->cost;
+    o.cleaned_up = cleaned_up_;
+    return o;
+  }
+
+  void report(job::Stage stage, const policy::PollState* state = nullptr) {
+    if (!options_.on_progress) return;
+    job::JobProgress p;
+    p.stage = stage;
+    p.polls = polls_;
+    p.bytes = bytes_;
+    p.total_bytes = total_bytes_;
+    if (status_) p.percent = status_->percent;
+    if (state && state->estimate && state->elapsed) {
+      p.eta = std::max(policy::Duration(0), *state->estimate - *state->elapsed);
+      if (!p.percent && state->estimate->count() > 0) {
+        p.percent = static_cast<int>(std::min<std::int64_t>(99, state->elapsed->count() * 100 / state->estimate->count()));
+      }
+    }
+    options_.on_progress(p);
+  }
+
+  // The sink chooser of polls whose answer may be the video itself.
+  http::BodyChooser inline_chooser() {
+    if (!file_) return {};
+    return [this](const http::ResponseHead& head) -> std::optional<http::SinkRef> {
+      if (head.status == 206 || P::status_body_is_video(head)) return file_->choose(head);
+      return std::nullopt;
+    };
+  }
+
+  // Commits a streamed video if it is complete.
+  JobResult<void> keep(const http::Response& r, std::optional<std::uint64_t> announced) {
+    if (file_->open_error()) return fail(error(job::Errc::file_error, file_->open_error().message()));
+    if (!r.streamed) return fail(error(job::Errc::unexpected_response, "video answer was not streamed"));
+    bytes_ = file_->resume_offset();
+    std::optional<std::uint64_t> expected = file_->expected_size();
+    if (announced && expected && *announced != *expected) {
+      file_->discard();
+      return fail(error(job::Errc::download_incomplete, "Content-Length and the announced size disagree"));
+    }
+    if (!expected) expected = announced;
+    bool size_ok = false;
+    if (const std::error_code ec = file_->commit(expected, size_ok)) {
+      return fail(error(job::Errc::file_error, ec.message()));
+    }
+    if (!size_ok) {
+      if (expected && bytes_ > *expected) file_->discard();
+      return fail(error(job::Errc::download_incomplete,
+                        std::to_string(bytes_) + " of " + std::to_string(expected.value_or(0)) + " bytes"));
+    }
+    file_safe_ = true;
+    return {};
+  }
+
+  // Sleeps `d`, bounded by the deadline; errors: deadline_exceeded, cancelled.
+  Awaitable<JobResult<void>> sleep(policy::Duration d) {
+    Clock::time_point until = clock().now() + d;
+    bool hits_deadline = false;
+    if (options_.deadline && *options_.deadline <= until) {
+      until = *options_.deadline;
+      hits_deadline = true;
+    }
+    const std::error_code ec = co_await clock().sleep_until(until);
+    if (ec) co_return fail(error(job::Errc::cancelled, "cancelled while waiting"));
+    if (hits_deadline) co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed while waiting"));
+    co_return JobResult<void>{};
+  }
+
+  // One call: rate limit, deadline, retries as `retry` allows. Non-2xx answers are returned as
+  // responses when not retried (the caller maps them); transport failures as errors.
+  Awaitable<JobResult<http::Response>> call(const http::Request& request, std::string_view bucket, Retry retry,
+                                           const http::BodyChooser& choose = {},
+                                           std::optional<policy::ServerHints>* hints_out = nullptr) {
+    int attempt = 1;
+    for (;;) {
+      if (options_.deadline && clock().now() >= *options_.deadline) {
+        co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed"));
+      }
+      if (const std::error_code ec = co_await account_.limiter().acquire(bucket)) {
+        co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
+      }
+      http::RequestOptions options;
+      options.timeouts = options_.timeouts;
+      if (options_.deadline) options.deadline = clock().to_steady(*options_.deadline);
+      if (bucket == "download") {
+        options.max_redirects = 5;
+        options.on_progress = [this](const http::Progress& p) {
+          total_bytes_ = p.total;
+          bytes_ = p.bytes;
+          if (options_.on_progress) report(job::Stage::downloading);
+        };
+      }
+      auto response = co_await http_.send(request, options, choose);
+      std::optional<job::JobError> failure;
+      std::optional<policy::Duration> hint;
+      if (!response) {
+        account_.limiter().record(bucket, 0);
+        const http::SendError& se = response.error();
+        if (se.code == asio::error::operation_aborted) co_return fail(error(job::Errc::cancelled, "cancelled"));
+        if (se.code == http::Errc::total_timeout && options_.deadline && clock().now() >= *options_.deadline - std::chrono::milliseconds(5)) {
+          co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed during a request"));
+        }
+        failure = error(job::Errc::ok, std::string(http::to_string(se.stage)) + ": " + se.code.message());
+        failure->code = se.code;
+        if (retry == Retry::unprocessed && se.request_may_have_been_sent()) {
+          // The billable create may have been received: never repeat it blindly.
+          failure->code = make_error_code(job::Errc::ambiguous_submit);
+          co_return fail(std::move(*failure));
+        }
+        if (retry == Retry::none) co_return fail(std::move(*failure));
+        // Retry::all (idempotent), or Retry::unprocessed when nothing was sent: try again.
+      } else {
+        const policy::ServerHints hints = policy::parse_hints(response->head.headers, clock().system_now());
+        if (hints_out) *hints_out = hints;
+        const int status = response->head.status;
+        account_.limiter().record(bucket, status, hints);
+        const bool retryable = retry == Retry::all ? policy::RetryPolicy::retryable_status(status)
+                               : retry == Retry::unprocessed ? status == 429
+                                                              : false;
+        if (!retryable) co_return std::move(*response);
+        failure = P::error_of(*response);
+        hint = hints.wait();
+      }
+      const auto delay = options_.retry.delay(++attempt, hint);
+      if (!delay) co_return fail(std::move(*failure));
+      if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
+    }
+  }
+
+  H& http_;
+  P provider_;
+  job::Account& account_;
+  JobOptions options_;
+  job::JobHandle handle_;
+  std::optional<job::Status> status_;
+  std::optional<job::OutputFile> file_;
+  std::optional<Clock::time_point> started_;
+  int polls_ = 0;
+  std::uint64_t bytes_ = 0;
+  std::optional<std::uint64_t> total_bytes_;
+  bool file_safe_ = false;
+  bool cleaned_up_ = false;
+};
+
+}  // namespace reel

@@ -1,0 +1,122 @@
+// Test support for VideoJob over the ScriptedClient, in virtual time: an io_context, a
+// VirtualClock, an Account, a temporary directory, and a runner for a job coroutine.
+#pragma once
+
+#include <reel/http/scripted_client.hpp>
+#include <reel/job/video_job.hpp>
+#include <reel/providers/lumenfall.hpp>
+#include <reel/providers/venice.hpp>
+#include <reel/time/virtual_clock.hpp>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace reel_test {
+
+using namespace std::chrono_literals;
+
+/// One scripted world: client, clock, account and a scratch directory.
+struct JobWorld {
+  explicit JobWorld(reel::job::AccountLimits limits = reel::job::AccountLimits::none())
+      : client(io.get_executor()), account(clock, std::move(limits)) {
+    dir = std::filesystem::temp_directory_path() / ("reel-job-test-" + std::to_string(::getpid()) + "-" +
+                                                    std::to_string(counter()++));
+    std::filesystem::create_directories(dir);
+  }
+  ~JobWorld() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+
+  /// Runs `task` to completion in virtual time.
+  template <class T>
+  T run(asio::awaitable<T> task) {
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(task), [&out](std::exception_ptr e, T value) {
+      if (e) std::rethrow_exception(e);
+      out.emplace(std::move(value));
+    });
+    clock.run(io);
+    EXPECT_TRUE(out.has_value()) << "the job coroutine did not finish";
+    return std::move(*out);
+  }
+
+  /// Runs `task`, emitting a terminal cancellation once virtual time reaches `after`.
+  template <class T>
+  T run_and_cancel(asio::awaitable<T> task, std::chrono::milliseconds after) {
+    std::optional<T> out;
+    asio::cancellation_signal signal;
+    asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), [&out](std::exception_ptr e, T value) {
+                     if (e) std::rethrow_exception(e);
+                     out.emplace(std::move(value));
+                   }));
+    const auto at = clock.now() + after;
+    for (;;) {
+      io.restart();
+      while (io.poll() > 0) {
+      }
+      if (out) break;
+      const auto next = clock.next_wake();
+      if (!next) break;
+      if (*next >= at) {
+        clock.advance_to(at);
+        signal.emit(asio::cancellation_type::terminal);
+        io.restart();
+        while (io.poll() > 0) {
+        }
+        break;
+      }
+      clock.advance_to(*next);
+    }
+    EXPECT_TRUE(out.has_value()) << "the job coroutine did not finish after cancellation";
+    return std::move(*out);
+  }
+
+  std::string read(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+
+  asio::io_context io;
+  reel::VirtualClock clock;
+  reel::http::ScriptedClient client;
+  reel::job::Account account;
+  std::filesystem::path dir;
+};
+
+/// Quick, deterministic options: fixed 5 s polls, short retries without jitter.
+inline reel::JobOptions quick_options() {
+  reel::JobOptions o;
+  o.poll = reel::policy::FixedInterval{5s};
+  o.retry = reel::policy::RetryPolicy{4, 1s, 2.0, 8s, 0.0};
+  return o;
+}
+
+/// A fake MP4 body (the client does not look inside).
+inline std::string video_bytes(std::size_t n) {
+  std::string v(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<char>('a' + i % 26);
+  return v;
+}
+
+}  // namespace reel_test
