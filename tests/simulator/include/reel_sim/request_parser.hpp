@@ -160,7 +160,10 @@ inline ParseResult parse_request(std::string_view in, Request& out, const Reques
   const std::size_t cl_count = out.headers.count("Content-Length");
   if (te) {
     if (cl_count != 0) return fail(400, "both Transfer-Encoding and Content-Length");
-    if (lower(detail::trim(*te)) != "chunked") return fail(501, "unsupported transfer coding");
+    // Repeated fields form one list ("chunked, gzip"): only a lone "chunked" is understood.
+    if (out.headers.count("Transfer-Encoding") != 1 || lower(detail::trim(*te)) != "chunked") {
+      return fail(501, "unsupported transfer coding");
+    }
     ParseResult r = detail::parse_chunked(in.substr(body_start), out.body, limits.max_body);
     if (r.kind == ParseResult::done) r.consumed += body_start;
     if (r.kind == ParseResult::need_more) {

@@ -24,9 +24,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 
 namespace reel_sim {
 
@@ -131,11 +135,27 @@ private:
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  void reset() {
+  // A TCP reset once the peer has received every byte written so far: SO_LINGER 0 discards
+  // what the kernel has not sent, so first wait (up to 2 s) for the send queue to drain.
+  asio::awaitable<void> reset() {
+    for (int i = 0; i < 2000 && socket_.is_open(); ++i) {
+      int unsent = 0;
+      if (::ioctl(socket_.native_handle(), SIOCOUTQ, &unsent) != 0 || unsent <= 0) break;
+      co_await sleep(1);
+    }
     std::error_code ec;
     socket_.set_option(asio::socket_base::linger(true, 0), ec);
     socket_.close(ec);
   }
+
+public:
+  /// Closes the connection at once (the simulator is stopping).
+  void close() {
+    std::error_code ec;
+    socket_.close(ec);
+  }
+
+private:
 
   void shutdown() {
     std::error_code ec;
@@ -154,7 +174,7 @@ private:
       if (f.stall_ms && !stalled_) n = std::min<std::uint64_t>(n, f.stall_at - written_);
       if (f.reset_at) {
         if (written_ >= *f.reset_at) {
-          reset();
+          co_await reset();
           co_return false;
         }
         n = std::min<std::uint64_t>(n, *f.reset_at - written_);
@@ -241,7 +261,7 @@ private:
       if (!co_await emit("0\r\n\r\n", f)) co_return finish(false);
     }
     if (f.reset_at && written_ >= *f.reset_at) {
-      reset();
+      co_await reset();
       co_return finish(false);
     }
     co_return finish(true);
@@ -279,10 +299,11 @@ public:
   std::uint16_t port() const { return port_; }
   /// Whether this server speaks TLS.
   bool tls() const { return static_cast<bool>(tls_); }
-  /// Stops accepting.
+  /// Stops accepting and closes every open connection.
   void close() {
     std::error_code ec;
     acceptor_.close(ec);
+    for (detail::Connection* c : connections_) c->close();
   }
 
 private:
@@ -300,11 +321,13 @@ private:
 
   asio::awaitable<void> serve(asio::ip::tcp::socket socket) {
     auto connection = std::make_unique<detail::Connection>(std::move(socket), tls_.get());
+    connections_.insert(connection.get());
     try {
       co_await connection->run(handler_, written_, limits_);
     } catch (const std::exception&) {
       // A handler bug must not take the whole simulator down; the connection just ends.
     }
+    connections_.erase(connection.get());
   }
 
   asio::io_context& io_;
@@ -314,6 +337,7 @@ private:
   WrittenHook written_;
   RequestLimits limits_;
   std::uint16_t port_ = 0;
+  std::set<detail::Connection*> connections_;
 };
 
 }  // namespace reel_sim
