@@ -326,6 +326,10 @@ TEST(LumenfallStatus, InProgressReportsProgress) {
   EXPECT_EQ(r->percent, 42);
   EXPECT_FALSE(r->download_url);
 
+  const auto null_progress = Lumenfall::on_status(response(200, video_json("in_progress", R"("progress":null)")), handle());
+  ASSERT_TRUE(null_progress) << null_progress.error().message();
+  EXPECT_FALSE(null_progress->percent);
+
   const auto without = Lumenfall::on_status(response(200, video_json("in_progress")), handle());
   ASSERT_TRUE(without) << without.error().message();
   EXPECT_EQ(without->phase, Phase::running);
@@ -574,6 +578,17 @@ TEST(LumenfallErrors, CodesWinOverAnUnusualStatus) {
             Errc::provider_error);
   EXPECT_EQ(errc(Lumenfall::error_of(response(400, envelope("no", "rate_limit_error", "RATE_LIMITED")))),
             Errc::rate_limited);
+}
+
+TEST(LumenfallErrors, Conflict409IsNotVeniceConsent) {
+  // needs_consent is Venice's 409 (error.hpp: "409 (Venice)"); a Lumenfall 409 (an idempotency
+  // key reused with a different body) has no consent flow to offer.
+  const JobError e = Lumenfall::error_of(
+      response(409, envelope("Idempotency key reused with different parameters", "invalid_request_error", "CONFLICT")));
+  EXPECT_EQ(e.provider.status, 409);
+  EXPECT_EQ(e.provider.code, "CONFLICT");
+  EXPECT_NE(errc(e), Errc::needs_consent)
+      << "trait bug: Lumenfall::error_of maps every 409 to needs_consent through providers::errc_for_status";
 }
 
 TEST(LumenfallErrors, AStringErrorIsTheMessage) {

@@ -477,6 +477,12 @@ TEST(VeniceRetrieve, Mp4MediaTypeIsMatchedCaseInsensitivelyWithParameters) {
   EXPECT_FALSE(Venice::status_body_is_video(response(404, "{}", "video/mp4").head));
 }
 
+TEST(VeniceRetrieve, Mp4MediaTypeAllowsTabsBeforeParameters) {
+  // RFC 9110 8.3.1: parameters = *( OWS ";" OWS [ parameter ] ), OWS = *( SP / HTAB ).
+  EXPECT_TRUE(Venice::status_body_is_video(response(200, "....", "video/mp4\t; charset=binary").head))
+      << "trait bug: providers::has_media_type trims only spaces before ';', not HTAB";
+}
+
 TEST(VeniceRetrieve, UnknownStatusIsUnexpected) {
   const auto r = Venice::on_status(
       response(200, R"({"status":"QUEUED","average_execution_time":1,"execution_duration":0})"), handle());
@@ -816,6 +822,15 @@ TEST(VeniceValidate, PromptLimitCountsCharactersNotBytes) {
   q.prompt = accented;
   EXPECT_EQ(validate_errc(q, t2v_model()), Errc::ok)
       << "trait bug: validate() compares prompt.size() (bytes) with prompt_character_limit (characters)";
+}
+
+TEST(VeniceValidate, AnOutOfRangePromptLimitFromTheServerIsNotTrustedAsASize) {
+  // prompt_character_limit is a JSON number from the server; converting 1e30 to std::size_t is
+  // undefined behaviour (in practice 0 or a wrapped value), which turns every prompt away.
+  reel::venice::Model m = t2v_model();
+  m.model_spec->constraints->prompt_character_limit = 1e30;
+  EXPECT_EQ(validate_errc(queue_request(), m), Errc::ok)
+      << "trait bug: validate() casts an out-of-range prompt_character_limit to std::size_t";
 }
 
 TEST(VeniceValidate, DurationMustBeOffered) {
