@@ -945,6 +945,18 @@ TEST(VeniceErrors, InsufficientBalance402KeepsTheCode) {
   EXPECT_EQ(e.provider.message, "Insufficient USD or Diem balance to complete request");
 }
 
+TEST(VeniceErrors, X402PaymentRequired402IsInsufficientBalance) {
+  const JobError e = Venice::error_of(response(
+      402,
+      R"({"x402Version":2,"error":"Payment required","resource":{"url":"https://api.venice.ai/api/v1/video/queue","description":"queue","mimeType":"application/json"},"accepts":[{"scheme":"exact","network":"base","asset":"0x0","amount":"1000","payTo":"0x1","maxTimeoutSeconds":60,"extra":{}}]})"));
+  EXPECT_EQ(errc(e), Errc::insufficient_balance);
+  EXPECT_EQ(e.provider.message, "Payment required");
+  const JobError wallet =
+      Venice::error_of(response(402, R"({"error":"Insufficient x402 credit","code":"PAYMENT_REQUIRED","topUpInstructions":{}})"));
+  EXPECT_EQ(errc(wallet), Errc::insufficient_balance);
+  EXPECT_EQ(wallet.provider.code, "PAYMENT_REQUIRED");
+}
+
 TEST(VeniceErrors, NeedsConsent409CarriesThePolicy) {
   const JobError e = Venice::error_of(response(409, R"({
     "error": {"code": "needs_consent", "message": "This model requires consent before processing media with faces."},
