@@ -101,6 +101,9 @@ public:
     started_ = clock().now();
     report(job::Stage::submitting);
     const http::Request create = provider_.create_request(request, handle_);
+    if (create.method == "POST" && create.body.empty()) {
+      co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
+    }
     auto response = co_await call(create, P::create_bucket, P::idempotent_create ? Retry::all : Retry::unprocessed);
     if (!response) co_return fail(std::move(response.error()));
     if (auto created = P::on_created(*response, handle_); !created) co_return fail(std::move(created.error()));

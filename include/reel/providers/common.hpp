@@ -12,6 +12,7 @@
 #include <reel/json/write.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,7 +20,8 @@
 
 namespace reel::providers {
 
-/// A JSON request with a bearer key.
+/// A JSON request with a bearer key. If `body` cannot be written as JSON (invalid UTF-8), the
+/// request has an empty body, which `VideoJob` refuses to send.
 template <class Body>
 http::Request json_request(std::string method, std::string url, const Body& body, std::string_view api_key) {
   http::Request r;
@@ -42,13 +44,31 @@ inline http::Request plain_request(std::string method, std::string url, std::str
   return r;
 }
 
+/// A request to a download host: no Authorization (the key never leaves for another host), any
+/// media type accepted.
+inline http::Request media_request(std::string method, std::string url) {
+  http::Request r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.headers.add("Accept", "*/*");
+  return r;
+}
+
+/// The number of characters (Unicode code points) of UTF-8 text.
+inline std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 /// Whether the answer's media type is `type` (parameters and case ignored).
 inline bool has_media_type(const http::ResponseHead& head, std::string_view type) {
   const auto value = head.headers.find("Content-Type");
   if (!value) return false;
   std::string_view v = *value;
   v = v.substr(0, v.find(';'));
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   if (v.size() != type.size()) return false;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const char a = (v[i] >= 'A' && v[i] <= 'Z') ? static_cast<char>(v[i] - 'A' + 'a') : v[i];
@@ -84,9 +104,9 @@ inline job::Errc errc_for_status(int status) {
     case 403: return job::Errc::unauthorized;
     case 402: return job::Errc::insufficient_balance;
     case 404: return job::Errc::job_not_found;
-    case 409: return job::Errc::needs_consent;
     case 410: return job::Errc::link_expired;
     case 413: return job::Errc::payload_too_large;
+    case 409: return job::Errc::invalid_request;
     case 422: return job::Errc::content_policy;
     case 429: return job::Errc::rate_limited;
     case 503: return job::Errc::at_capacity;

@@ -132,7 +132,7 @@ struct Lumenfall {
     return providers::json_request("POST", base_url + "/videos?dryRun=true", r, api_key);
   }
   /// GET of the video from `output.url`, without Authorization.
-  static http::Request download_request(const std::string& url) { return providers::plain_request("GET", url, ""); }
+  static http::Request download_request(const std::string& url) { return providers::media_request("GET", url); }
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
 
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {

@@ -75,19 +75,22 @@ struct Venice {
     return providers::json_request("POST", base_url + "/video/complete", venice::CompleteRequest{h.model, h.job_id},
                                    api_key);
   }
-  http::Request quote_request(const Request& r) const {
-    venice::QuoteRequest q{r.model, r.duration, r.aspect_ratio, r.resolution, r.upscale_factor, r.audio, r.video_url, {}};
+  /// The quote; `reference_video_total_duration` (seconds) is needed to price source-matched
+  /// durations ("-1", "auto") of reference-to-video models.
+  http::Request quote_request(const Request& r, std::optional<double> reference_video_total_duration = {}) const {
+    venice::QuoteRequest q{r.model,           r.duration, r.aspect_ratio, r.resolution,
+                           r.upscale_factor,  r.audio,    r.video_url,    reference_video_total_duration};
     return providers::json_request("POST", base_url + "/video/quote", q, api_key);
   }
   http::Request models_request() const {
     return providers::plain_request("GET", base_url + "/models?type=video", api_key);
   }
   /// GET of the video: the one-time link, without Authorization.
-  static http::Request download_request(const std::string& url) { return providers::plain_request("GET", url, ""); }
+  static http::Request download_request(const std::string& url) { return providers::media_request("GET", url); }
   /// DELETE of the one-time link once the file is safe (no Authorization), when configured.
   std::optional<http::Request> revoke_request(const job::JobHandle& h) const {
     if (!revoke_download_url || !h.download_url) return std::nullopt;
-    return providers::plain_request("DELETE", *h.download_url, "");
+    return providers::media_request("DELETE", *h.download_url);
   }
 
   // ---- answers ----------------------------------------------------------------------------
@@ -183,9 +186,16 @@ struct Venice {
     auto listed = [](const std::vector<std::string>& list, const std::string& v) {
       return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
     };
-    const auto limit = static_cast<std::size_t>(c.prompt_character_limit.value_or(2500));
+    // The server's limit is only trusted when it is a sane number of characters.
+    const double raw_limit = c.prompt_character_limit.value_or(2500);
+    const std::size_t limit = (raw_limit >= 1 && raw_limit <= 1e6) ? static_cast<std::size_t>(raw_limit) : 2500;
     if (r.prompt.empty()) return fail(invalid("prompt is empty"));
-    if (r.prompt.size() > limit) return fail(invalid("prompt longer than the model's " + std::to_string(limit) + " characters"));
+    if (providers::utf8_length(r.prompt) > limit) {
+      return fail(invalid("prompt longer than the model's " + std::to_string(limit) + " characters"));
+    }
+    if (r.negative_prompt && providers::utf8_length(*r.negative_prompt) > limit) {
+      return fail(invalid("negative_prompt longer than the model's " + std::to_string(limit) + " characters"));
+    }
     if (!listed(c.durations, r.duration)) return fail(invalid("duration " + r.duration + " not offered by " + model.id));
     if (r.resolution && !listed(c.resolutions, *r.resolution)) {
       return fail(invalid("resolution " + *r.resolution + " not offered by " + model.id));
@@ -204,6 +214,7 @@ struct Venice {
   /// consent policy, DetailedError's message).
   static job::JobError error_of(const http::Response& r) {
     job::JobError e{make_error_code(providers::errc_for_status(r.head.status)), {}};
+    if (r.head.status == 409) e.code = make_error_code(job::Errc::needs_consent);  // queue's only 409
     e.provider.status = r.head.status;
     json::Value v;
     if (json::read(r.body, v) || !v.is_object()) {

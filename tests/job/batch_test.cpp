@@ -1,0 +1,168 @@
+// run_batch over jobs of both providers in virtual time, with an in-memory HttpClient that
+// answers by URL (the order of concurrent requests is not scripted): bounded concurrency,
+// outcomes in order, cancellation of the whole batch.
+#include "job_fixture.hpp"
+
+#include <reel/job/batch.hpp>
+
+#include <map>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using reel_test::JobWorld;
+using reel_test::quick_options;
+
+/// An HttpClient answering each request from a function of (method, URL, body); every job's
+/// status turns ready at its second poll.
+class RoutingClient {
+public:
+  using executor_type = asio::any_io_executor;
+  explicit RoutingClient(executor_type e) : executor_(std::move(e)) {}
+  executor_type get_executor() const noexcept { return executor_; }
+
+  reel::http::SendResult<executor_type> send(const reel::http::Request& request, const reel::http::RequestOptions&,
+                                             const reel::http::BodyChooser& choose) {
+    ++sent;
+    reel::http::Response r;
+    r.head.status = 200;
+    std::string body;
+    const std::string& url = request.url;
+    if (url.ends_with("/video/queue")) {
+      body = R"({"model":"m","queue_id":"q)" + std::to_string(++created) + "\"}";
+    } else if (url.ends_with("/video/retrieve")) {
+      const std::string id = request.body.substr(request.body.find("\"queue_id\":\"") + 12, std::string::npos);
+      if (++polls[id] < 2) {
+        body = R"({"status":"PROCESSING","average_execution_time":5000,"execution_duration":100})";
+      } else {
+        r.head.headers.add("Content-Type", "video/mp4");
+        body = "venice-video";
+      }
+    } else if (url.ends_with("/video/complete")) {
+      body = R"({"success":true})";
+    } else if (url.ends_with("/videos") && request.method == "POST") {
+      body = R"({"id":"v)" + std::to_string(++created) + R"(","status":"queued"})";
+    } else if (url.find("/videos/") != std::string::npos && request.method == "GET") {
+      const std::string id = url.substr(url.rfind('/') + 1);
+      body = ++polls[id] < 2 ? R"({"id":"x","status":"in_progress","progress":50})"
+                             : R"({"id":"x","status":"completed","output":{"url":"https://cdn.example/)" + id + R"("}})";
+    } else if (url.rfind("https://cdn.example/", 0) == 0) {
+      body = "lumenfall-video";
+    } else if (request.method == "DELETE") {
+      body = R"({"id":"x","deleted":true})";
+    } else {
+      r.head.status = 404;
+    }
+    r.head.content_length = body.size();
+    if (auto sink = choose ? choose(r.head) : std::nullopt) {
+      (void)sink->write(body);
+      (void)sink->finish();
+      r.streamed = true;
+      r.body_bytes = body.size();
+    } else {
+      r.body = body;
+    }
+    // Every answer takes one second of virtual time.
+    co_await clock->sleep_for(1s);
+    co_return r;
+  }
+
+  reel::VirtualClock* clock = nullptr;
+  int sent = 0;
+  int created = 0;
+  std::map<std::string, int> polls;
+
+private:
+  executor_type executor_;
+};
+static_assert(reel::http::HttpClient<RoutingClient>);
+
+struct Batch {
+  JobWorld world;
+  RoutingClient http{world.io.get_executor()};
+  int active = 0;
+  int max_active = 0;
+  std::vector<reel::AnyJob> jobs;
+
+  Batch() { http.clock = &world.clock; }
+
+  reel::JobOptions options() {
+    reel::JobOptions o = quick_options();
+    o.on_progress = [this](const reel::job::JobProgress& p) {
+      if (p.stage == reel::job::Stage::submitting) max_active = std::max(max_active, ++active);
+      if (p.stage == reel::job::Stage::done) --active;
+    };
+    return o;
+  }
+
+  void add(int venice, int lumenfall) {
+    const int total = venice + lumenfall;
+    for (int i = 0; i < total; ++i) {
+      const auto out = world.dir / ("job-" + std::to_string(jobs.size()) + ".mp4");
+      if ((i % 2 == 0 && venice > 0) || lumenfall == 0) {
+        --venice;
+        reel::venice::QueueRequest r;
+        r.model = "m";
+        r.prompt = "p";
+        r.duration = "5s";
+        jobs.emplace_back(std::make_unique<reel::VideoJob<reel::Venice, RoutingClient>>(
+                              http, reel::Venice{"vk", "https://api.venice.example/api/v1"}, world.account, options()),
+                          r, out);
+      } else {
+        --lumenfall;
+        reel::lumenfall::CreateRequest r;
+        r.model = "sora-2";
+        r.prompt = "p";
+        jobs.emplace_back(std::make_unique<reel::VideoJob<reel::Lumenfall, RoutingClient>>(
+                              http, reel::Lumenfall{"lk", "https://api.lumenfall.example/openai/v1"}, world.account, options()),
+                          r, out);
+      }
+    }
+  }
+};
+
+asio::awaitable<std::vector<reel::job::Outcome>> run(std::vector<reel::AnyJob>& jobs, std::size_t n) {
+  co_return co_await reel::run_batch(jobs, n);
+}
+
+TEST(Batch, BothProvidersSideBySideWithBoundedConcurrency) {
+  Batch b;
+  b.add(4, 4);
+  const auto outcomes = b.world.run(run(b.jobs, 3));
+  ASSERT_EQ(outcomes.size(), 8u);
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    EXPECT_EQ(outcomes[i].kind, reel::job::OutcomeKind::succeeded) << i << ": " << outcomes[i].error.message();
+    EXPECT_EQ(outcomes[i].handle.provider, b.jobs[i].provider());
+    EXPECT_EQ(outcomes[i].file, b.world.dir / ("job-" + std::to_string(i) + ".mp4"));
+    EXPECT_EQ(b.world.read(outcomes[i].file), b.jobs[i].provider() == "venice" ? "venice-video" : "lumenfall-video");
+  }
+  EXPECT_EQ(b.max_active, 3);
+  EXPECT_EQ(b.http.created, 8);
+}
+
+TEST(Batch, CancellingTheBatchCancelsRunningJobsAndSkipsTheRest) {
+  Batch b;
+  b.add(3, 3);
+  const auto outcomes = b.world.run_and_cancel(run(b.jobs, 2), 3s);
+  ASSERT_EQ(outcomes.size(), 6u);
+  int cancelled = 0;
+  for (const auto& o : outcomes) {
+    EXPECT_NE(o.kind, reel::job::OutcomeKind::succeeded);
+    if (o.kind == reel::job::OutcomeKind::cancelled) ++cancelled;
+  }
+  EXPECT_EQ(cancelled, 6);
+  EXPECT_LE(b.http.created, 2);
+  // The running jobs were submitted: their handles came back.
+  int with_ids = 0;
+  for (const auto& o : outcomes) with_ids += o.handle.submitted() ? 1 : 0;
+  EXPECT_EQ(with_ids, b.http.created);
+}
+
+TEST(Batch, EmptyBatch) {
+  Batch b;
+  const auto outcomes = b.world.run(run(b.jobs, 4));
+  EXPECT_TRUE(outcomes.empty());
+}
+
+}  // namespace
