@@ -21,6 +21,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -28,7 +29,10 @@
 #include <filesystem>
 #include <future>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -446,14 +450,15 @@ TEST(Faults, VeniceStatusOnQueueCreatesNoJob) {
   EXPECT_EQ(fx.counters().jobs_created, 0);
 }
 
+struct LumenfallOutput {
+  std::string url;
+  std::int64_t size_bytes = 0;
+};
+
 struct LumenfallVideo {
   std::string id;
   std::string status;
-  struct Out {
-    std::string url;
-    std::int64_t size_bytes = 0;
-  };
-  std::optional<Out> output;
+  std::optional<LumenfallOutput> output;
 };
 
 /// Creates a Lumenfall job and polls it once (polls_options(1): then it is done).
