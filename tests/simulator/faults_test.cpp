@@ -674,6 +674,11 @@ TEST(Faults, LumenfallOutputRange) {
   EXPECT_EQ(beyond.head.status, 416);
   EXPECT_EQ(header(beyond, "Content-Range"), "bytes */1048576");
 
+  const reel::http::Response head = fx.call("HEAD", video.output->url, "", "");
+  EXPECT_EQ(head.head.status, 200);
+  EXPECT_EQ(head.head.content_length, MiB);
+  EXPECT_EQ(head.body, "");
+
   const reel::http::Response full = fx.call("GET", video.output->url, "", "");
   EXPECT_EQ(full.head.status, 200);
   EXPECT_EQ(header(full, "Accept-Ranges"), "bytes");
@@ -720,6 +725,33 @@ TEST(Faults, LumenfallDownloadResumesAfterReset) {
   // At least the whole file was served; more when the reset discarded bytes the kernel had not
   // sent yet (see ResetAtDeliversThatManyBytesEvenDeepIntoTheBody).
   EXPECT_GE(bytes_served(fx, "lumenfall.media"), static_cast<std::int64_t>(MiB));
+  EXPECT_EQ(fx.counters().faults_injected, 1);
+}
+
+TEST(Faults, VeniceDownloadLinkFaultsAndRange) {
+  SimFixture fx(media_options(MiB));
+  const reel::http::Response queued = fx.venice(
+      "/video/queue", R"({"model":"grok-imagine-text-to-video-private","prompt":"a fox","duration":"6s","aspect_ratio":"16:9"})");
+  ASSERT_EQ(queued.head.status, 200) << queued.body;
+  const auto q = parse<reel_sim::venice::QueueResponse>(queued.body);
+  ASSERT_TRUE(q.download_url) << queued.body;
+  EXPECT_EQ(q.download_url->rfind(fx.sim->media_url() + "/share/read/", 0), 0u) << *q.download_url;
+  const reel::http::Response done =
+      fx.venice("/video/retrieve", R"({"model":"grok-imagine-text-to-video-private","queue_id":")" + q.queue_id + R"("})");
+  ASSERT_EQ(done.head.status, 200) << done.body;
+  EXPECT_NE(done.body.find("COMPLETED"), std::string::npos) << done.body;
+
+  fx.rules("[" + rule("venice.download", R"("status":503,"retry_after":"1")", R"(,"times":1)") + "]");
+  const reel::http::Response unavailable = fx.call("GET", *q.download_url, "", "");
+  EXPECT_EQ(unavailable.head.status, 503);
+  EXPECT_EQ(header(unavailable, "Retry-After"), "1");
+
+  reel::http::Fields range;
+  range.set("Range", "bytes=-1000");
+  const reel::http::Response tail = fx.call("GET", *q.download_url, "", "", range);
+  EXPECT_EQ(tail.head.status, 206);
+  EXPECT_EQ(header(tail, "Content-Range"), "bytes 1047576-1048575/1048576");
+  EXPECT_EQ(tail.body, mp4_bytes(MiB).substr(MiB - 1000));
   EXPECT_EQ(fx.counters().faults_injected, 1);
 }
 
