@@ -68,7 +68,11 @@ TEST(Hints, ParsedFromHeaders) {
   EXPECT_EQ(hints.rate_limit_reset, Duration(45000));
   EXPECT_EQ(hints.rate_limit_limit, 120);
   EXPECT_EQ(hints.rate_limit_remaining, 0);
-  EXPECT_EQ(hints.wait(), Duration(45000));
+  EXPECT_EQ(hints.wait(), Duration(45000));  // nothing remains: wait for the reset
+  reel::http::Fields some_left;
+  some_left.add("x-ratelimit-remaining-requests", "3");
+  some_left.add("x-ratelimit-reset-requests", "1795305645");
+  EXPECT_FALSE(reel::policy::parse_hints(some_left, now).wait());  // requests remain: no reason to wait
   reel::http::Fields junk;
   junk.add("Retry-After", "later");
   junk.add("openai-poll-after-ms", "-1");

@@ -88,6 +88,7 @@ TEST(RateLimiter, A429PausesTheBucketForTheServersWait) {
   RateLimiter limiter(clock, reel::policy::venice_default_limits());
   reel::policy::ServerHints hints;
   hints.rate_limit_reset = Duration(20s);
+  hints.rate_limit_remaining = 0;
   limiter.record("retrieve", 429, hints);
   Grants grants;
   const auto start = clock.now();
@@ -97,7 +98,7 @@ TEST(RateLimiter, A429PausesTheBucketForTheServersWait) {
   std::map<int, Duration> when(grants.at.begin(), grants.at.end());
   EXPECT_EQ(when.at(1), 20s);
   EXPECT_EQ(when.at(2), 0s);  // the pause is per bucket
-  // A 429 without hints pauses for a quarter of the window; no requests remaining pauses until reset.
+  // A 429 without hints pauses for pause_after_429 (5 s); no requests remaining pauses until reset.
   limiter.record("queue", 429);
   reel::policy::ServerHints empty;
   empty.rate_limit_remaining = 0;
@@ -109,8 +110,23 @@ TEST(RateLimiter, A429PausesTheBucketForTheServersWait) {
   asio::co_spawn(io, request(limiter, clock, "retrieve", 4, t1, later), asio::detached);
   clock.run(io);
   std::map<int, Duration> when2(later.at.begin(), later.at.end());
-  EXPECT_EQ(when2.at(3), 15s);
+  EXPECT_EQ(when2.at(3), 5s);
   EXPECT_EQ(when2.at(4), 7s);
+}
+
+TEST(RateLimiter, A429WithRequestsRemainingIgnoresTheWindowReset) {
+  asio::io_context io;
+  reel::VirtualClock clock;
+  RateLimiter limiter(clock, {{"retrieve", RateLimit{120, 60s, 1s, 2s}}});
+  reel::policy::ServerHints hints;
+  hints.rate_limit_reset = Duration(50s);  // the end of the minute...
+  hints.rate_limit_remaining = 100;        // ...but the limit is not what refused it
+  limiter.record("retrieve", 429, hints);
+  Grants grants;
+  const auto start = clock.now();
+  asio::co_spawn(io, request(limiter, clock, "retrieve", 1, start, grants), asio::detached);
+  clock.run(io);
+  EXPECT_EQ(grants.at.at(0).second, 2s);
 }
 
 TEST(RateLimiter, AbuseGuardPausesEverythingAfterTooManyFailures) {

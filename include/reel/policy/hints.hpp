@@ -28,10 +28,12 @@ struct ServerHints {
   std::optional<std::int64_t> rate_limit_limit;               ///< `x-ratelimit-limit-requests`
   std::optional<std::int64_t> rate_limit_remaining;           ///< `x-ratelimit-remaining-requests`
 
-  /// The longest of the delays the server asked for, if any.
+  /// The longest of the delays the server asked for, if any: Retry-After, the poll hint, and
+  /// the rate-limit reset only when no requests remain.
   std::optional<std::chrono::milliseconds> wait() const {
     std::optional<std::chrono::milliseconds> w = retry_after;
-    for (const auto& d : {poll_after, rate_limit_reset}) {
+    const bool exhausted = rate_limit_remaining && *rate_limit_remaining <= 0;
+    for (const auto& d : {poll_after, exhausted ? rate_limit_reset : std::nullopt}) {
       if (d && (!w || *d > *w)) w = d;
     }
     return w;

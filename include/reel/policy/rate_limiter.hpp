@@ -32,6 +32,7 @@ struct RateLimit {
   std::int64_t requests = 40;
   Duration window{60000};
   Duration margin{1000};
+  Duration pause_after_429{5000};  ///< pause after a 429 that says neither when to retry nor when the limit resets
 };
 
 /// Pause every bucket while `max_failures` or more requests failed within `window`.
@@ -42,8 +43,8 @@ struct FailureGuard {
 
 /// Venice's documented defaults: 40/min on queue, 120/min on retrieve.
 inline std::map<std::string, RateLimit, std::less<>> venice_default_limits() {
-  return {{"queue", RateLimit{40, Duration(60000), Duration(1000)}},
-          {"retrieve", RateLimit{120, Duration(60000), Duration(1000)}}};
+  return {{"queue", RateLimit{40, Duration(60000), Duration(1000), Duration(5000)}},
+          {"retrieve", RateLimit{120, Duration(60000), Duration(1000), Duration(5000)}}};
 }
 
 /// The limiter of one account. Use from one thread (the executor of the jobs sharing it).
@@ -104,8 +105,10 @@ public:
     Bucket* b = find(bucket);
     std::optional<Duration> pause;
     if (status == 429) {
-      pause = hints.wait();
-      if (!pause) pause = b != nullptr ? b->limit.window / 4 : Duration(15000);
+      // Retry-After when given; else the limit's reset if the server says nothing remains.
+      pause = hints.retry_after;
+      if (!pause && hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0) pause = hints.rate_limit_reset;
+      if (!pause) pause = b != nullptr ? b->limit.pause_after_429 : Duration(5000);
     } else if (hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0 && hints.rate_limit_reset) {
       pause = hints.rate_limit_reset;
     }
@@ -125,7 +128,7 @@ public:
 
 private:
   struct Bucket {
-    RateLimit limit{0, Duration(0), Duration(0)};
+    RateLimit limit{0, Duration(0), Duration(0), Duration(5000)};
     std::deque<time_point> grants;  ///< granted and reserved send times, sorted
     time_point paused_until{};
   };
