@@ -232,17 +232,20 @@ TEST(Read, MissingRequiredFieldNamesTheField) {
   EXPECT_EQ(nested.path, "/1/r");
 }
 
-namespace {
 struct Settings {
   int retries = 3;
   std::string name = "default";
   std::optional<int> limit = 7;
 };
+
 }  // namespace
+
 template <>
 struct reel::json::Meta<Settings> {
   static constexpr bool keep_defaults = true;
 };
+
+namespace {
 
 TEST(Read, KeepDefaultsLeavesAbsentMembersAlone) {
   const auto s = must_read<Settings>(R"({"name":"x"})");

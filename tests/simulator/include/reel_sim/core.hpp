@@ -318,7 +318,8 @@ inline Reply media_reply(const Request& request, std::uint64_t size) {
       return r;
     }
     if (span) {
-      const auto [first, last] = *span;
+      const std::uint64_t first = span->first;
+      const std::uint64_t last = span->second;
       r.status = 206;
       r.headers.set("Content-Range",
                     "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(size));

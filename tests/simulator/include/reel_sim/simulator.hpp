@@ -38,8 +38,7 @@ struct Options {
 class Simulator {
 public:
   Simulator(asio::io_context& io, Options options)
-      : io_(io),
-        core_(std::move(options.config)),
+      : core_(std::move(options.config)),
         venice_(core_),
         lumenfall_(core_),
         idle_timeout_(options.idle_timeout),
@@ -168,7 +167,6 @@ private:
     });
   }
 
-  asio::io_context& io_;
   Core core_;
   venice::Api venice_;
   lumenfall::Api lumenfall_;
