@@ -5,6 +5,7 @@
 
 #include <reel_sim/http.hpp>
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -30,11 +31,15 @@ struct ParseResult {
 
 namespace detail {
 
-inline bool is_token_char(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  if (u <= 32 || u >= 127) return false;
-  return std::string_view("()<>@,;:\\\"/[]?={}").find(c) == std::string_view::npos;
-}
+inline constexpr std::array<bool, 256> token_chars = [] {
+  std::array<bool, 256> t{};
+  for (int u = 33; u < 127; ++u) {
+    t[static_cast<std::size_t>(u)] = std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(u)) == std::string_view::npos;
+  }
+  return t;
+}();
+
+inline bool is_token_char(char c) { return token_chars[static_cast<unsigned char>(c)]; }
 
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

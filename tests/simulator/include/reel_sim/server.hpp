@@ -67,7 +67,8 @@ public:
     bool continued = false;
     for (;;) {
       Request request;
-      const ParseResult parsed = parse_request(in, request, limits);
+      // Nothing buffered (the usual case between keep-alive requests): read before parsing.
+      const ParseResult parsed = in.empty() ? ParseResult{} : parse_request(in, request, limits);
       if (parsed.kind == ParseResult::need_more) {
         if (parsed.expect_continue && !continued) {
           continued = true;
@@ -194,8 +195,11 @@ private:
     stalled_ = false;
     const bool chunked = f.truncate_at.has_value();
     const std::uint64_t size = reply.body_size();
-    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " + std::string(reason(reply.status)) + "\r\n";
-    for (const auto& field : reply.headers) head += field.name + ": " + field.value + "\r\n";
+    // One allocation for the head and, on the fast path below, the body after it.
+    std::string head;
+    head.reserve(256 + (reply.media ? 0 : reply.body.size()));
+    head.append("HTTP/1.1 ").append(std::to_string(reply.status)).append(" ").append(reason(reply.status)).append("\r\n");
+    for (const auto& field : reply.headers) head.append(field.name).append(": ").append(field.value).append("\r\n");
     if (chunked) {
       head += "Transfer-Encoding: chunked\r\n";
     } else if (!reply.headers.find("Content-Length")) {

@@ -82,8 +82,15 @@ private:
   Reply on_request(Request& request, bool media) {
     last_request_ = std::chrono::steady_clock::now();
     Reply reply = media ? on_media(request) : route(request);
-    const std::string counter = reply.counter.empty() ? "unknown" : reply.counter;
-    ++core_.counters().requests[counter + " " + std::to_string(reply.status)];
+    // "endpoint status" in a reused buffer: no allocation once the buffer has grown.
+    counter_key_.assign(reply.counter.empty() ? std::string_view("unknown") : std::string_view(reply.counter));
+    counter_key_.append(" ").append(std::to_string(reply.status));
+    auto& requests = core_.counters().requests;
+    if (const auto it = requests.find(counter_key_); it != requests.end()) {
+      ++it->second;
+    } else {
+      requests.emplace(counter_key_, 1);
+    }
     return reply;
   }
 
@@ -175,6 +182,7 @@ private:
   std::chrono::seconds idle_timeout_;
   asio::steady_timer idle_timer_;
   std::chrono::steady_clock::time_point last_request_;
+  std::string counter_key_;
 };
 
 /// A simulator on its own thread, for tests in the same process.
