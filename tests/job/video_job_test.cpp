@@ -5,6 +5,11 @@
 
 #include <reel/json/read.hpp>
 #include <reel/json/value.hpp>
+#include <reel/json/write.hpp>
+
+#include <asio/use_future.hpp>
+
+#include <future>
 
 #include <string>
 
@@ -427,6 +432,103 @@ TEST(VideoJobLumenfall, CancelDeletesTheRunningJob) {
   }());
   EXPECT_TRUE(r) << r.error().message();
   EXPECT_TRUE(w.client.done());
+}
+
+}  // namespace
+
+namespace {
+
+const std::string models_body = R"({"object":"list","type":"video","data":[
+  {"id":"wan-2.5-preview-text-to-video","object":"model","owned_by":"venice.ai","type":"video","model_spec":{
+    "name":"Wan","privacy":"anonymized","constraints":{"aspect_ratios":["16:9"],"resolutions":["720p"],
+    "durations":["5s","10s"],"model_type":"text-to-video","audio":true,"audio_configurable":true}}}]})";
+
+TEST(VideoJobVenice, ModelsAndValidationBeforeAnyMoneyIsSpent) {
+  JobWorld w;
+  w.client.expect("GET", venice_api + "/models?type=video").respond(200, models_body);
+  reel::JobOptions options = quick_options();
+  options.validate_before_submit = true;
+  VeniceJob job(w.client, reel::Venice{"key"}, w.account, options);
+  auto bad = venice_request();
+  bad.duration = "7s";
+  const auto outcome = w.run(generate(job, bad, w.dir / "v.mp4"));
+  EXPECT_EQ(outcome.kind, OutcomeKind::refused);
+  EXPECT_EQ(outcome.error.code, reel::job::Errc::invalid_request);
+  EXPECT_NE(outcome.error.message().find("duration 7s"), std::string::npos) << outcome.error.message();
+  EXPECT_TRUE(w.client.done());  // no queue request was sent
+
+  w.client.expect("GET", venice_api + "/models?type=video").respond(200, models_body);
+  const auto list = w.run([&]() -> asio::awaitable<reel::Result<std::vector<reel::venice::Model>, reel::job::JobError>> {
+    co_return co_await job.models();
+  }());
+  ASSERT_TRUE(list) << list.error().message();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].model_spec->constraints->durations, (std::vector<std::string>{"5s", "10s"}));
+
+  w.client.expect("GET", venice_api + "/models?type=video").respond(200, models_body);
+  const auto unknown = w.run([&]() -> asio::awaitable<reel::Result<void, reel::job::JobError>> {
+    const auto request = venice_request("no-such-model");
+    co_return co_await job.validate(request);
+  }());
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, reel::job::Errc::model_not_found);
+}
+
+TEST(VideoJobLumenfall, QuoteIsTheDryRun) {
+  JobWorld w;
+  w.client.expect("POST", lumenfall_api + "/videos?dryRun=true").respond(200, R"({"total_cost_micros":400000})");
+  LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+  const auto q = w.run([&]() -> asio::awaitable<reel::Result<double, reel::job::JobError>> {
+    const auto request = lumenfall_request();
+    co_return co_await job.quote(request);
+  }());
+  ASSERT_TRUE(q) << q.error().message();
+  EXPECT_DOUBLE_EQ(*q, 0.4);
+}
+
+TEST(VideoJob, AsyncGenerateTakesCallbacksAndFutures) {
+  JobWorld w;
+  w.client.expect("POST", lumenfall_api + "/videos").respond(202, R"({"id":"video_a","status":"queued"})");
+  w.client.expect("GET", lumenfall_api + "/videos/video_a").respond(200, R"({"id":"video_a","status":"failed","error":{"code":"X","message":"y"}})");
+  LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+  std::optional<reel::job::Outcome> got;
+  job.async_generate(lumenfall_request(), w.dir / "a.mp4", [&got](std::exception_ptr e, reel::job::Outcome o) {
+    EXPECT_FALSE(e);
+    got = std::move(o);
+  });
+  w.clock.run(w.io);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->kind, OutcomeKind::failed);
+  EXPECT_EQ(got->handle.job_id, "video_a");
+
+  w.client.expect("POST", lumenfall_api + "/videos").respond(402, R"({"error":{"message":"no","type":"billing","code":"INSUFFICIENT_BALANCE"}})");
+  LumenfallJob second(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+  std::future<reel::job::Outcome> future = second.async_generate(lumenfall_request(), w.dir / "b.mp4", asio::use_future);
+  w.clock.run(w.io);
+  const auto outcome = future.get();
+  EXPECT_EQ(outcome.kind, OutcomeKind::refused);
+  EXPECT_EQ(outcome.error.code, reel::job::Errc::insufficient_balance);
+}
+
+TEST(VideoJob, HandleRoundTripsThroughJson) {
+  reel::job::JobHandle h;
+  h.provider = "venice";
+  h.base_url = venice_api;
+  h.model = "grok-imagine-text-to-video-private";
+  h.job_id = "q-1";
+  h.download_url = "https://private-share.venice.ai/v1/share/read/tok";
+  h.created_at = 1795305600;
+  h.completed_at = 1795305700;
+  const auto text = reel::json::write_string(h);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->find("key"), std::string::npos);  // no API key, no idempotency key when none
+  const auto back = reel::json::read_as<reel::job::JobHandle>(*text);
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(back->job_id, h.job_id);
+  EXPECT_EQ(back->download_url, h.download_url);
+  EXPECT_EQ(back->completed_at, h.completed_at);
+  EXPECT_FALSE(back->expires_at.has_value());
+  EXPECT_EQ(reel::json::write_string(*back).value(), *text);
 }
 
 }  // namespace

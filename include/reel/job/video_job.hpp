@@ -24,6 +24,7 @@
 #include <reel/providers/provider.hpp>
 
 #include <asio/awaitable.hpp>
+#include <asio/co_spawn.hpp>
 #include <asio/error.hpp>
 #include <asio/this_coro.hpp>
 
@@ -37,6 +38,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace reel {
@@ -58,6 +60,9 @@ struct JobOptions {
   std::function<void(const job::JobHandle&)> on_submitted;
   /// Consecutive failed polls (transport errors, 429, 5xx) tolerated before `wait` gives up.
   int max_failed_polls = 20;
+  /// `generate` first checks the request against the model's constraints (providers with model
+  /// discovery; one more request), so an invalid request never reaches the billable create.
+  bool validate_before_submit = false;
 };
 
 /// One video job of provider `P` over the HTTP client `H` (any `http::HttpClient`).
@@ -281,11 +286,40 @@ public:
     }
   }
 
+  /// The provider's models (Venice: `/models?type=video` with each model's constraints).
+  auto models()
+    requires DiscoveringProvider<P>
+  {
+    return models_impl();
+  }
+
+  /// Checks `request` against its model's constraints (fetched from the provider) before any
+  /// money is spent: `model_not_found`, or `invalid_request` saying what does not fit.
+  Awaitable<JobResult<void>> validate(const Request& request)
+    requires DiscoveringProvider<P>
+  {
+    auto list = co_await models_impl();
+    if (!list) co_return fail(std::move(list.error()));
+    for (const auto& model : *list) {
+      if (model.id == model_of(request)) co_return P::validate(request, model);
+    }
+    co_return fail(error(job::Errc::model_not_found, "no model \"" + model_of(request) + "\" in the provider's list"));
+  }
+
   /// Submit, wait, download to `output` and clean up, in one call. The outcome says how it
   /// ended and always carries the handle.
   Awaitable<job::Outcome> generate(const Request& request, std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
     job::Outcome outcome;
+    if constexpr (DiscoveringProvider<P>) {
+      if (options_.validate_before_submit && !handle_.submitted()) {
+        if (auto valid = co_await validate(request); !valid) {
+          outcome = end(std::move(valid.error()));
+          outcome.kind = job::OutcomeKind::refused;
+          co_return outcome;
+        }
+      }
+    }
     auto submitted = co_await submit(request);
     if (!submitted) {
       outcome = end(std::move(submitted.error()));
@@ -301,6 +335,14 @@ public:
   {
     const Request native = P::native(request);
     co_return co_await generate(native, std::move(output));
+  }
+
+  /// `generate` with any Asio completion token: a callback `void(std::exception_ptr,
+  /// job::Outcome)`, `asio::use_future`, `asio::use_awaitable`, ... The job must outlive it.
+  template <class CompletionToken>
+  auto async_generate(Request request, std::filesystem::path output, CompletionToken&& token) {
+    return asio::co_spawn(http_.get_executor(), generate_owned(std::move(request), std::move(output)),
+                          std::forward<CompletionToken>(token));
   }
 
   /// Wait, download to `output` and clean up a submitted (or resumed) job.
@@ -327,6 +369,21 @@ public:
   }
 
 private:
+  // generate() with its arguments owned by the coroutine frame (for async_generate).
+  Awaitable<job::Outcome> generate_owned(Request request, std::filesystem::path output) {
+    co_return co_await generate(request, output);
+  }
+
+  // A template so that its return type is only formed for providers with discovery.
+  template <class Q = P>
+  auto models_impl() -> Awaitable<std::remove_cvref_t<decltype(Q::on_models(std::declval<const http::Response&>()))>> {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    const http::Request request = provider_.models_request();
+    auto response = co_await call(request, "models", Retry::all);
+    if (!response) co_return fail(std::move(response.error()));
+    co_return Q::on_models(*response);
+  }
+
   enum class Retry {
     none,         ///< one attempt
     unprocessed,  ///< retry only answers that prove the request was not processed (429)

@@ -22,6 +22,7 @@
 /// | with `has_cleanup`: `cleanup_request(handle)`, `on_cleanup(response)` | delete the provider's copy |
 /// | with `has_cancel`: `cancel_request(handle)`, `on_cancel(response)` | stop a running job |
 /// | with `has_quote`: `quote_request(request)`, `on_quote(response) -> Result<double, JobError>` | price in USD |
+/// | with `has_models`: `models_request()`, `on_models(response)`, `validate(request, model)` | discovery, validation |
 #pragma once
 
 #include <reel/config.hpp>
@@ -79,6 +80,15 @@ concept CancellingProvider = Provider<P> && P::has_cancel && requires(const P& p
                                                                       const http::Response& response) {
   { p.cancel_request(h) } -> std::same_as<http::Request>;
   { P::on_cancel(response) } -> std::same_as<Result<void, job::JobError>>;
+};
+
+/// A provider that lists its models and checks a request against a model's constraints.
+template <class P>
+concept DiscoveringProvider = Provider<P> && P::has_models && requires(const P& p, const typename P::Request& r,
+                                                                       const http::Response& response) {
+  { p.models_request() } -> std::same_as<http::Request>;
+  { P::on_models(response) };
+  { P::validate(r, *P::on_models(response)->begin()) } -> std::same_as<Result<void, job::JobError>>;
 };
 
 }  // namespace reel
