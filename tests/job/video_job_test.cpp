@@ -532,3 +532,67 @@ TEST(VideoJob, HandleRoundTripsThroughJson) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(VideoJobLumenfall, EveryCreateErrorOfTheEnvelopeIsARefusalOrError) {
+  struct Case {
+    int status;
+    std::string code;
+    reel::job::Errc errc;
+    OutcomeKind kind;
+  };
+  const Case cases[] = {
+      {400, "INVALID_REQUEST", reel::job::Errc::invalid_request, OutcomeKind::refused},
+      {400, "CONTENT_POLICY_VIOLATION", reel::job::Errc::content_policy, OutcomeKind::refused},
+      {401, "AUTHENTICATION_FAILED", reel::job::Errc::unauthorized, OutcomeKind::refused},
+      {402, "INSUFFICIENT_BALANCE", reel::job::Errc::insufficient_balance, OutcomeKind::refused},
+      {404, "MODEL_NOT_FOUND", reel::job::Errc::model_not_found, OutcomeKind::refused},
+  };
+  for (const Case& c : cases) {
+    JobWorld w;
+    w.client.expect("POST", lumenfall_api + "/videos")
+        .respond(c.status, R"({"error":{"message":"m","type":"t","code":")" + c.code + "\"}}");
+    LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+    const auto outcome = w.run(generate_l(job, lumenfall_request(), w.dir / "e.mp4"));
+    EXPECT_EQ(outcome.kind, c.kind) << c.code;
+    EXPECT_EQ(outcome.error.code, c.errc) << c.code;
+    EXPECT_EQ(outcome.error.provider.code, c.code);
+    EXPECT_EQ(w.client.requests().size(), 1u) << c.code;  // refusals are not retried
+  }
+}
+
+TEST(VideoJobLumenfall, RateLimitedAndExhaustedCreatesAreRetriedWithTheSameKey) {
+  JobWorld w;
+  w.client.expect("POST", lumenfall_api + "/videos")
+      .respond(429, R"({"error":{"message":"slow down","type":"rate_limit_error","code":"RATE_LIMITED"}})")
+      .response_header("Retry-After", "3");
+  w.client.expect("POST", lumenfall_api + "/videos")
+      .respond(502, R"({"error":{"message":"none left","type":"api_error","code":"ALL_PROVIDERS_EXHAUSTED"}})");
+  w.client.expect("POST", lumenfall_api + "/videos").respond(202, R"({"id":"video_r","status":"queued"})");
+  LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+  const auto start = w.clock.now();
+  const auto r = w.run([&]() -> asio::awaitable<reel::Result<reel::job::JobHandle, reel::job::JobError>> {
+    const auto request = lumenfall_request();
+    co_return co_await job.submit(request);
+  }());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->job_id, "video_r");
+  const auto& reqs = w.client.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(json_member(reqs[0].request.body, "idempotency_key"), json_member(reqs[2].request.body, "idempotency_key"));
+  EXPECT_GE(w.clock.now() - start, 3s + 2s);  // Retry-After, then the backoff
+}
+
+TEST(VideoJobVenice, ForbiddenModelIsARefusal) {
+  JobWorld w;
+  w.client.expect("POST", venice_api + "/video/queue")
+      .respond(403, R"({"error":"The specified model is unavailable in your region."})");
+  VeniceJob job(w.client, reel::Venice{"key"}, w.account, quick_options());
+  const auto outcome = w.run(generate(job, venice_request(), w.dir / "f.mp4"));
+  EXPECT_EQ(outcome.kind, OutcomeKind::refused);
+  EXPECT_EQ(outcome.error.code, reel::job::Errc::unauthorized);
+  EXPECT_NE(outcome.error.message().find("region"), std::string::npos);
+}
+
+}  // namespace
