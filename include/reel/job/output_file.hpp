@@ -25,8 +25,12 @@ namespace reel::job {
 /// The output file of one job.
 class OutputFile {
 public:
+  /// The output `final_path`; a part file left by an earlier process is resumed from.
   explicit OutputFile(std::filesystem::path final_path)
-      : final_(std::move(final_path)), part_(final_.string() + ".part") {}
+      : final_(std::move(final_path)), part_(final_.string() + ".part") {
+    std::error_code ec;
+    started_ = std::filesystem::exists(part_, ec);
+  }
 
   const std::filesystem::path& final_path() const noexcept { return final_; }
   const std::filesystem::path& part_path() const noexcept { return part_; }
@@ -38,8 +42,10 @@ public:
     return ec ? 0 : size;
   }
 
-  /// A `Range` header value for resuming, when there is something to resume from.
+  /// A `Range` header value for resuming, when there is something to resume from (no file
+  /// system call before this job has written to its part file).
   std::optional<std::string> range_header() const {
+    if (!started_) return std::nullopt;
     const std::uint64_t offset = resume_offset();
     if (offset == 0) return std::nullopt;
     return "bytes=" + std::to_string(offset) + "-";
@@ -53,6 +59,7 @@ public:
     error_.clear();
     if (head.status == 200) {
       if ((error_ = sink_.create(part_.string()))) return std::nullopt;
+      started_ = true;
       if (head.content_length) expected_ = *head.content_length;
       return http::SinkRef(sink_);
     }
@@ -129,6 +136,7 @@ private:
   std::optional<std::uint64_t> expected_;
   std::error_code error_;
   bool mismatched_range_ = false;
+  bool started_ = false;  ///< this object wrote to the part file (or was told it exists)
 };
 
 }  // namespace reel::job

@@ -39,6 +39,8 @@ public:
   struct Waiter {
     asio::steady_timer* timer = nullptr;
     bool notified = false;
+    bool queued = false;                 ///< still in its origin's queue (at `place`)
+    std::list<Waiter*>::iterator place;  ///< O(1) removal: no walk through a long queue
   };
 
   /// A pool allowing `max_per_origin` connections per origin, idle ones for `idle_expiry`.
@@ -88,6 +90,7 @@ public:
     if (o.waiters.empty()) return;
     Waiter* w = o.waiters.front();
     o.waiters.pop_front();
+    w->queued = false;
     w->notified = true;
     w->timer->cancel();
   }
@@ -115,9 +118,17 @@ public:
   }
 
   /// Queues `waiter` for `origin`.
-  void add_waiter(const std::string& origin, Waiter& waiter) { origins_[origin].waiters.push_back(&waiter); }
+  void add_waiter(const std::string& origin, Waiter& waiter) {
+    auto& waiters = origins_[origin].waiters;
+    waiter.place = waiters.insert(waiters.end(), &waiter);
+    waiter.queued = true;
+  }
   /// Removes `waiter` (if still queued).
-  void remove_waiter(const std::string& origin, Waiter& waiter) { origins_[origin].waiters.remove(&waiter); }
+  void remove_waiter(const std::string& origin, Waiter& waiter) {
+    if (!waiter.queued) return;
+    origins_[origin].waiters.erase(waiter.place);
+    waiter.queued = false;
+  }
 
   /// Connections of `origin` now idle in the pool (for tests and diagnostics).
   std::size_t idle_count(const std::string& origin) const {

@@ -148,6 +148,10 @@ public:
 
   /// Starts waiting jobs of models with limited capacity, oldest first.
   void schedule(SteadyClock::time_point now) {
+    // Only models with a capacity queue jobs: without one, there is nothing to walk through.
+    bool limited = false;
+    for (const auto& m : config_.models) limited = limited || m.capacity > 0;
+    if (!limited) return;
     std::map<std::string, std::int64_t> running;
     for (const auto& id : order_) {
       Job& j = *jobs_[id];
