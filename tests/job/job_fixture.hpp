@@ -2,6 +2,8 @@
 // VirtualClock, an Account, a temporary directory, and a runner for a job coroutine.
 #pragma once
 
+#include "run_support.hpp"
+
 #include <reel/http/scripted_client.hpp>
 #include <reel/job/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
@@ -45,10 +47,7 @@ struct JobWorld {
   template <class T>
   T run(asio::awaitable<T> task) {
     std::optional<T> out;
-    asio::co_spawn(io, std::move(task), [&out](std::exception_ptr e, T value) {
-      if (e) std::rethrow_exception(e);
-      out.emplace(std::move(value));
-    });
+    asio::co_spawn(io, std::move(task), store_into(out));
     clock.run(io);
     EXPECT_TRUE(out.has_value()) << "the job coroutine did not finish";
     return std::move(*out);
@@ -59,10 +58,7 @@ struct JobWorld {
   T run_and_cancel(asio::awaitable<T> task, std::chrono::milliseconds after) {
     std::optional<T> out;
     asio::cancellation_signal signal;
-    asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), [&out](std::exception_ptr e, T value) {
-                     if (e) std::rethrow_exception(e);
-                     out.emplace(std::move(value));
-                   }));
+    asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), store_into(out)));
     const auto at = clock.now() + after;
     for (;;) {
       io.restart();
@@ -85,12 +81,7 @@ struct JobWorld {
     return std::move(*out);
   }
 
-  std::string read(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  std::string read(const std::filesystem::path& p) { return read_file(p); }
 
   static int& counter() {
     static int n = 0;

@@ -1,6 +1,8 @@
 // VideoJob against the provider simulator over real loopback sockets, in real time (short jobs):
 // the whole lifecycle of both providers and the failures the issue lists, checked against the
 // simulator's counters.
+#include "run_support.hpp"
+
 #include <reel/http/asio_client.hpp>
 #include <reel/job/batch.hpp>
 #include <reel/job/video_job.hpp>
@@ -29,6 +31,8 @@ namespace {
 using namespace std::chrono_literals;
 using reel::job::OutcomeKind;
 using reel_sim::test::SimFixture;
+using reel_test::read_file;
+using reel_test::store_into;
 
 using VeniceJob = reel::VideoJob<reel::Venice, reel::http::Client>;
 using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::http::Client>;
@@ -76,10 +80,7 @@ struct World {
   template <class T>
   T run(asio::awaitable<T> task) {
     std::optional<T> out;
-    asio::co_spawn(io, std::move(task), [&out](std::exception_ptr e, T v) {
-      if (e) std::rethrow_exception(e);
-      out.emplace(std::move(v));
-    });
+    asio::co_spawn(io, std::move(task), store_into(out));
     io.restart();
     io.run();
     EXPECT_TRUE(out.has_value());
@@ -90,10 +91,7 @@ struct World {
   T run_and_cancel(asio::awaitable<T> task, std::chrono::milliseconds after) {
     std::optional<T> out;
     asio::cancellation_signal signal;
-    asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), [&out](std::exception_ptr e, T v) {
-                     if (e) std::rethrow_exception(e);
-                     out.emplace(std::move(v));
-                   }));
+    asio::co_spawn(io, std::move(task), asio::bind_cancellation_slot(signal.slot(), store_into(out)));
     asio::steady_timer timer(io, after);
     timer.async_wait([&signal](std::error_code) { signal.emit(asio::cancellation_type::terminal); });
     io.restart();
@@ -102,12 +100,7 @@ struct World {
     return std::move(*out);
   }
 
-  std::string read(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  std::string read(const std::filesystem::path& p) { return read_file(p); }
 
   SimFixture sim;
   asio::io_context io;
