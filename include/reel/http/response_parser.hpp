@@ -183,8 +183,11 @@ inline Result<FeedResult> ResponseParser::feed(std::string_view data) {
       break;
     }
     if (state_ == State::status_line) {  // reject non-HTTP data at once, not after 64 KiB
+      // Only bytes within the head limit are looked at, so that the same input gives the same
+      // error however it is split (past the limit, headers_too_large comes first either way).
       constexpr std::string_view prefix = "HTTP/";
-      for (std::size_t have = line_.size(), i = pos; have < prefix.size() && i < data.size(); ++have, ++i) {
+      const std::size_t end = pos + std::min(available, limits_.max_header_bytes - std::min(head_bytes_, limits_.max_header_bytes));
+      for (std::size_t have = line_.size(), i = pos; have < prefix.size() && i < end; ++have, ++i) {
         if (data[i] != prefix[have]) {
           ec_ = Errc::bad_status_line;
           return fail(ec_);
