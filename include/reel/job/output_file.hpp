@@ -27,10 +27,13 @@ class OutputFile {
 public:
   /// The output `final_path`; a part file left by an earlier process is resumed from.
   explicit OutputFile(std::filesystem::path final_path)
-      : final_(std::move(final_path)), part_(final_.string() + ".part") {
+      : final_(std::move(final_path)), part_(part_path_of(final_)) {
     std::error_code ec;
     started_ = std::filesystem::exists(part_, ec);
   }
+
+  /// Where the bytes of `final_path` go until the file is complete: `<final_path>.part`.
+  static std::filesystem::path part_path_of(const std::filesystem::path& final_path) { return final_path.string() + ".part"; }
 
   const std::filesystem::path& final_path() const noexcept { return final_; }
   const std::filesystem::path& part_path() const noexcept { return part_; }

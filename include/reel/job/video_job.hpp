@@ -132,67 +132,57 @@ public:
   Awaitable<JobResult<job::Status>> wait(std::optional<std::filesystem::path> output = std::nullopt) {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (!handle_.submitted()) co_return fail(error(job::Errc::job_not_found, "wait before submit"));
-    if (output) file_.emplace(*output);
-    policy::PollState state;
-    if (auto known = account_.estimate(handle_.model)) state.estimate = *known;
-    const Clock::time_point begin = started_.value_or(clock().now());
-    int failed_polls = 0;
+    start_wait(std::move(output));
     for (;;) {
-      state.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - begin);
-      const policy::Duration delay = policy::poll_delay(options_.poll, state, options_.poll_bounds);
-      if (auto slept = co_await sleep(delay); !slept) co_return fail(std::move(slept.error()));
-      http::Request poll = provider_.status_request(handle_);
-      if (file_) {
-        if (auto range = file_->range_header()) poll.headers.set("Range", *range);
-      }
-      ++polls_;
-      std::optional<policy::ServerHints> hints;
-      // One attempt per poll: a failed poll is followed by the next one (with a fresh Range
-      // header when a video answer broke off), until the deadline or too many failures.
-      auto response = co_await call(poll, P::status_bucket, Retry::none, inline_chooser(), &hints);
-      state.polls = polls_;
-      state.hint.reset();
-      if (hints) state.hint = hints->poll_after ? hints->poll_after : hints->retry_after;
-      if (!response) {
-        if (transient(response.error().code) && ++failed_polls <= options_.max_failed_polls) continue;
-        co_return fail(std::move(response.error()));
-      }
-      JobResult<job::Status> status = job::Status{};
-      if (response->streamed) {
-        // The answer was the video (a 200, or a 206 continuing a broken one).
-        status->phase = job::Phase::ready;
-        status->video_inline = true;
-      } else {
-        status = P::on_status(*response, handle_);
-      }
-      if (!status) {
-        if (transient(status.error().code) && ++failed_polls <= options_.max_failed_polls) continue;
-        co_return fail(std::move(status.error()));
-      }
-      failed_polls = 0;
-      status_ = *status;
-      if (status->estimate) {
-        state.estimate = status->estimate;
-        account_.learn_estimate(handle_.model, *status->estimate);
-      }
-      state.elapsed = status->elapsed;
-      state.percent = status->percent;
-      if (status->expires_at) handle_.expires_at = status->expires_at;
-      if (status->phase == job::Phase::ready) {
-        handle_.completed_at = providers::unix_seconds(clock().system_now());
-        if (status->video_inline) {
-          if (!file_) co_return fail(error(job::Errc::file_error, "the video came inline but no output file was set"));
-          if (auto kept = keep(*response, status->size_bytes); !kept) {
-            const bool again = kept.error().code == job::Errc::download_incomplete;
-            if (again && ++failed_polls <= options_.max_failed_polls) continue;
-            co_return fail(std::move(kept.error()));
-          }
-        }
-        co_return *status;
-      }
-      if (status->phase == job::Phase::failed) co_return *status;
-      report(status->phase == job::Phase::queued ? job::Stage::queued : job::Stage::running, &state);
+      if (auto slept = co_await sleep_until(next_poll_at()); !slept) co_return fail(std::move(slept.error()));
+      auto next = co_await poll_once();
+      if (!next) co_return fail(std::move(next.error()));
+      if (*next != PollNext::poll) co_return *status_;
     }
+  }
+
+  /// What a poll found: poll again (at `next_poll_at()`), the video is ready, or the job failed.
+  enum class PollNext { poll, ready, failed };
+
+  /// Prepares `poll_once` steps (which `wait` drives); `output` receives a video that comes
+  /// inline. For schedulers that run many jobs without a coroutine per waiting job.
+  void start_wait(std::optional<std::filesystem::path> output) {
+    if (output && (!file_ || file_->final_path() != *output)) {
+      output_ = std::move(*output);
+      file_.reset();
+      // A part file left by an earlier process is resumed (Range) from the first poll on.
+      std::error_code ec;
+      if (std::filesystem::exists(job::OutputFile::part_path_of(output_), ec)) file_ = std::make_unique<job::OutputFile>(output_);
+    }
+    if (!waiting_) {
+      waiting_ = true;
+      failed_polls_ = 0;
+      if (auto known = account_.estimate(handle_.model)) poll_.estimate = *known;
+      wait_begin_ = started_.value_or(clock().now());
+    }
+  }
+
+  /// When the next `poll_once` is due under the poll policy, never after the deadline.
+  Clock::time_point next_poll_at() {
+    poll_.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - wait_begin_);
+    return clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
+  }
+
+  /// One status request (after `start_wait`). A transient failure (transport, 429, 5xx, a
+  /// broken inline video) counts toward `max_failed_polls` and says `poll` again; `ready`
+  /// means the video is downloadable (or already written to the output when it came inline);
+  /// `failed` means `status()->error` says why. Errors end the wait.
+  Awaitable<JobResult<PollNext>> poll_once() {
+    http::Request poll = provider_.status_request(handle_);
+    if (file_) {
+      if (auto range = file_->range_header()) poll.headers.set("Range", *range);
+    }
+    ++polls_;
+    std::optional<policy::ServerHints> hints;
+    // One attempt per poll: a failed poll is followed by the next one (with a fresh Range
+    // header when a video answer broke off), until the deadline or too many failures.
+    auto response = co_await call(poll, P::status_bucket, Retry::none, inline_chooser(), &hints);
+    co_return on_poll(response, hints);
   }
 
   /// Downloads the ready video to `output` (a no-op when it came inline), resuming with Range
@@ -200,7 +190,7 @@ public:
   Awaitable<JobResult<std::filesystem::path>> download(std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (file_safe_) co_return file_->final_path();
-    if (!file_ || file_->final_path() != output) file_.emplace(output);
+    if (!file_ || file_->final_path() != output) file_ = std::make_unique<job::OutputFile>(output);
     std::optional<std::string> url;
     if (status_ && status_->download_url) url = status_->download_url;
     if (!url) url = handle_.download_url;
@@ -310,22 +300,7 @@ public:
   /// ended and always carries the handle.
   Awaitable<job::Outcome> generate(const Request& request, std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
-    job::Outcome outcome;
-    if constexpr (DiscoveringProvider<P>) {
-      if (options_.validate_before_submit && !handle_.submitted()) {
-        if (auto valid = co_await validate(request); !valid) {
-          outcome = end(std::move(valid.error()));
-          outcome.kind = job::OutcomeKind::refused;
-          co_return outcome;
-        }
-      }
-    }
-    auto submitted = co_await submit(request);
-    if (!submitted) {
-      outcome = end(std::move(submitted.error()));
-      if (outcome.kind == job::OutcomeKind::failed) outcome.kind = job::OutcomeKind::refused;  // refused at submit
-      co_return outcome;
-    }
+    if (auto refused = co_await begin(request)) co_return std::move(*refused);
     co_return co_await finish(std::move(output));
   }
 
@@ -349,23 +324,52 @@ public:
   Awaitable<job::Outcome> finish(std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
     auto ready = co_await wait(output);
-    if (!ready) co_return end(std::move(ready.error()));
-    if (ready->phase == job::Phase::failed) co_return end(ready->error);
-    auto path = co_await download(output);
-    if (!path) co_return end(std::move(path.error()));
-    job::Outcome outcome = end(job::JobError{});
-    outcome.kind = job::OutcomeKind::succeeded;
-    outcome.file = *path;
+    if (!ready) co_return outcome_of(std::move(ready.error()));
+    if (ready->phase == job::Phase::failed) co_return outcome_of(ready->error);
+    co_return co_await complete(std::move(output));
+  }
+
+  /// The first step of `generate`: the request checked against the model when
+  /// `validate_before_submit` asks for it, then `submit`. Empty once submitted; otherwise the
+  /// outcome (`refused` when the provider turned the request down).
+  Awaitable<std::optional<job::Outcome>> begin(const Request& request) {
+    if constexpr (DiscoveringProvider<P>) {
+      if (options_.validate_before_submit && !handle_.submitted()) {
+        if (auto valid = co_await validate(request); !valid) co_return refused(std::move(valid.error()));
+      }
+    }
+    auto submitted = co_await submit(request);
+    if (!submitted) co_return refused(std::move(submitted.error()));
+    co_return std::nullopt;
+  }
+
+  /// The last step of `generate`, once the video is ready: download to `output`, then clean up
+  /// when `JobOptions::cleanup` asks for it.
+  Awaitable<job::Outcome> complete(std::filesystem::path output) {
+    auto path = co_await download(std::move(output));
+    if (!path) co_return outcome_of(std::move(path.error()));
     if constexpr (CleaningProvider<P>) {
       if (options_.cleanup) {
         auto cleaned = co_await cleanup();
-        outcome.cleaned_up = static_cast<bool>(cleaned);
         // A failed cleanup does not undo a safe video; it is reported in `error` with success.
-        if (!cleaned) outcome.error = std::move(cleaned.error());
+        if (!cleaned) co_return succeeded(std::move(*path), std::move(cleaned.error()));
       }
     }
-    report(job::Stage::done);
-    co_return outcome;
+    co_return succeeded(std::move(*path), job::JobError{});
+  }
+
+  /// The outcome of ending the job with `error` now (its kind from `outcome_kind_of`), with
+  /// everything known about the job.
+  job::Outcome outcome_of(job::JobError error) const {
+    job::Outcome o;
+    o.kind = job::outcome_kind_of(error.code);
+    o.error = std::move(error);
+    o.handle = handle_;
+    o.polls = polls_;
+    o.bytes = bytes_;
+    if (status_) o.cost = status_->cost;
+    o.cleaned_up = cleaned_up_;
+    return o;
   }
 
 private:
@@ -430,19 +434,22 @@ private:
     return e;
   }
 
-  job::Outcome end(job::JobError error) {
-    job::Outcome o;
-    o.kind = job::outcome_kind_of(error.code);
-    o.error = std::move(error);
-    o.handle = handle_;
-    o.polls = polls_;
-    o.bytes = bytes_;
-    if (status_) o.cost = status_->cost;
-    o.cleaned_up = cleaned_up_;
+  // An error before the job ran: `failed` there means the provider refused the request.
+  job::Outcome refused(job::JobError error) const {
+    job::Outcome o = outcome_of(std::move(error));
+    if (o.kind == job::OutcomeKind::failed) o.kind = job::OutcomeKind::refused;
     return o;
   }
 
-  void report(job::Stage stage, const policy::PollState* state = nullptr) {
+  job::Outcome succeeded(std::filesystem::path file, job::JobError cleanup_error) {
+    report(job::Stage::done);
+    job::Outcome o = outcome_of(std::move(cleanup_error));
+    o.kind = job::OutcomeKind::succeeded;
+    o.file = std::move(file);
+    return o;
+  }
+
+  void report(job::Stage stage) {
     if (!options_.on_progress) return;
     job::JobProgress p;
     p.stage = stage;
@@ -450,22 +457,75 @@ private:
     p.bytes = bytes_;
     p.total_bytes = total_bytes_;
     if (status_) p.percent = status_->percent;
-    if (state && state->estimate && state->elapsed) {
-      p.eta = std::max(policy::Duration(0), *state->estimate - *state->elapsed);
-      if (!p.percent && state->estimate->count() > 0) {
-        p.percent = static_cast<int>(std::min<std::int64_t>(99, state->elapsed->count() * 100 / state->estimate->count()));
+    const bool polling = stage == job::Stage::queued || stage == job::Stage::running;
+    if (polling && poll_.estimate && poll_.elapsed) {
+      p.eta = std::max(policy::Duration(0), *poll_.estimate - *poll_.elapsed);
+      if (!p.percent && poll_.estimate->count() > 0) {
+        p.percent = static_cast<int>(std::min<std::int64_t>(99, poll_.elapsed->count() * 100 / poll_.estimate->count()));
       }
     }
     options_.on_progress(p);
   }
 
   // The sink chooser of polls whose answer may be the video itself.
+  // The output file is only created (and only touches the file system) once a video arrives.
   http::BodyChooser inline_chooser() {
-    if (!file_) return {};
+    if (output_.empty()) return {};
     return [this](const http::ResponseHead& head) -> std::optional<http::SinkRef> {
-      if (head.status == 206 || P::status_body_is_video(head)) return file_->choose(head);
-      return std::nullopt;
+      if (head.status != 206 && !P::status_body_is_video(head)) return std::nullopt;
+      if (!file_) file_ = std::make_unique<job::OutputFile>(output_);
+      return file_->choose(head);
     };
+  }
+
+  // What a status answer means for the wait (see poll_once).
+  JobResult<PollNext> on_poll(JobResult<http::Response>& response, const std::optional<policy::ServerHints>& hints) {
+    poll_.polls = polls_;
+    poll_.hint.reset();
+    if (hints) poll_.hint = hints->poll_after ? hints->poll_after : hints->retry_after;
+    if (!response) return poll_again_or_fail(std::move(response.error()), transient(response.error().code));
+    JobResult<job::Status> status = job::Status{};
+    if (response->streamed) {
+      // The answer was the video (a 200, or a 206 continuing a broken one).
+      status->phase = job::Phase::ready;
+      status->video_inline = true;
+    } else {
+      status = P::on_status(*response, handle_);
+    }
+    if (!status) return poll_again_or_fail(std::move(status.error()), transient(status.error().code));
+    failed_polls_ = 0;
+    status_ = std::move(*status);
+    if (status_->estimate) {
+      poll_.estimate = status_->estimate;
+      account_.learn_estimate(handle_.model, *status_->estimate);
+    }
+    poll_.elapsed = status_->elapsed;
+    poll_.percent = status_->percent;
+    if (status_->expires_at) handle_.expires_at = status_->expires_at;
+    if (status_->phase == job::Phase::ready) {
+      handle_.completed_at = providers::unix_seconds(clock().system_now());
+      if (status_->video_inline) {
+        if (!file_) return fail(error(job::Errc::file_error, "the video came inline but no output file was set"));
+        if (auto kept = keep(*response, status_->size_bytes); !kept) {
+          const bool again = kept.error().code == job::Errc::download_incomplete;
+          return poll_again_or_fail(std::move(kept.error()), again);
+        }
+      }
+      waiting_ = false;
+      return PollNext::ready;
+    }
+    if (status_->phase == job::Phase::failed) {
+      waiting_ = false;
+      return PollNext::failed;
+    }
+    report(status_->phase == job::Phase::queued ? job::Stage::queued : job::Stage::running);
+    return PollNext::poll;
+  }
+
+  JobResult<PollNext> poll_again_or_fail(job::JobError e, bool worth_another_poll) {
+    if (worth_another_poll && ++failed_polls_ <= options_.max_failed_polls) return PollNext::poll;
+    waiting_ = false;
+    return fail(std::move(e));
   }
 
   // Commits a streamed video if it is complete.
@@ -492,9 +552,9 @@ private:
     return {};
   }
 
-  // Sleeps `d`, bounded by the deadline; errors: deadline_exceeded, cancelled.
-  Awaitable<JobResult<void>> sleep(policy::Duration d) {
-    Clock::time_point until = clock().now() + d;
+  // Sleeps until `until`, bounded by the deadline; errors: deadline_exceeded, cancelled.
+  Awaitable<JobResult<void>> sleep(policy::Duration d) { return sleep_until(clock().now() + d); }
+  Awaitable<JobResult<void>> sleep_until(Clock::time_point until) {
     bool hits_deadline = false;
     if (options_.deadline && *options_.deadline <= until) {
       until = *options_.deadline;
@@ -573,9 +633,14 @@ private:
   JobOptions options_;
   job::JobHandle handle_;
   std::optional<job::Status> status_;
-  std::optional<job::OutputFile> file_;
+  std::unique_ptr<job::OutputFile> file_;  // created when a video arrives or a download starts
+  std::filesystem::path output_;            // where an inline video goes
   std::optional<Clock::time_point> started_;
+  Clock::time_point wait_begin_{};
+  policy::PollState poll_;
   int polls_ = 0;
+  int failed_polls_ = 0;
+  bool waiting_ = false;
   std::uint64_t bytes_ = 0;
   std::optional<std::uint64_t> total_bytes_;
   bool file_safe_ = false;
