@@ -4,7 +4,8 @@
 // The simulator runs in a child process (forked before anything else exists, pinned to its own
 // core), so the client's RSS and CPU time are the client's alone. The client is this process's
 // only thread: one io_context, one reel::http::Client, one Account without client-side limits,
-// and N Lumenfall `VideoJob`s started with `generate`. The simulator has no rate limits and no
+// and N Lumenfall `VideoJob`s, run by one `reel::JobRunner` (default; a waiting job is a queue
+// entry) or each started with `generate` in its own coroutine (`--mode generate`). The simulator has no rate limits and no
 // abuse guard, and its jobs run far longer than the benchmark, so every job submits and then
 // waits, polling under FixedInterval. At the end every job's deadline is set to "now": each one
 // ends (outcome `deadline`) at its next wake-up.
@@ -15,15 +16,18 @@
 // (/proc/PID/stat), and the polls per second achieved against N / interval.
 //
 //   reel_jobs_bench [--jobs N] [--poll-ms MS] [--run-s S] [--connections C]
+//                   [--mode runner|generate] [--in-flight K]
 //                   [--client-cpu K] [--sim-cpu K] [--no-pin]
 #include <reel/http/asio_client.hpp>
 #include <reel/job/account.hpp>
+#include <reel/job/runner.hpp>
 #include <reel/job/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 
 #include <reel_sim/simulator.hpp>
 
 #include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
@@ -65,12 +69,15 @@ struct Args {
   int client_cpu = 1;
   int sim_cpu = 0;
   bool pin = true;
+  bool runner = true;
+  std::size_t in_flight = 64;
 };
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "reel_jobs_bench: %s\n"
                "usage: reel_jobs_bench [--jobs N] [--poll-ms MS] [--run-s S] [--connections C]\n"
+               "                       [--mode runner|generate] [--in-flight K]\n"
                "                       [--client-cpu K] [--sim-cpu K] [--no-pin]\n",
                why);
   std::exit(2);
@@ -88,7 +95,14 @@ Args parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
     const std::string_view f = argv[i];
-    if (f == "--jobs") {
+    if (f == "--mode") {
+      if (i + 1 >= argc) usage("--mode lacks its value");
+      const std::string_view m = argv[++i];
+      if (m != "runner" && m != "generate") usage("--mode is runner or generate");
+      a.runner = m == "runner";
+    } else if (f == "--in-flight") {
+      a.in_flight = static_cast<std::size_t>(number(argc, argv, i));
+    } else if (f == "--jobs") {
       a.jobs = static_cast<std::size_t>(number(argc, argv, i));
     } else if (f == "--poll-ms") {
       a.poll_ms = number(argc, argv, i);
@@ -254,6 +268,18 @@ int main(int argc, char** argv) {
   std::size_t ended = 0;
   std::map<std::string, std::size_t> outcomes;
   std::string first_error;
+  auto record = [&](std::exception_ptr e, const reel::job::Outcome& o) {
+    ++ended;
+    if (e) {
+      ++outcomes["exception"];
+      return;
+    }
+    ++outcomes[std::string(reel::job::to_string(o.kind))];
+    if (o.kind != reel::job::OutcomeKind::deadline && first_error.empty()) {
+      first_error = std::string(reel::job::to_string(o.kind)) + ": " + o.error.message();
+    }
+  };
+  reel::JobRunner runner(reel::steady_clock(), reel::RunnerOptions{args.in_flight});
   WallClock::time_point all_submitted{};
   const auto t0 = WallClock::now();
   const double cpu0 = thread_cpu_s();
@@ -267,19 +293,16 @@ int main(int argc, char** argv) {
       all_submitted = WallClock::now();
     };
     jobs.push_back(std::make_unique<Job>(http, reel::Lumenfall{"bench-key", base}, account, std::move(options)));
-    asio::co_spawn(io, jobs.back()->generate(request, "/nonexistent/reel-jobs-bench/" + std::to_string(i) + ".mp4"),
-                   [&](std::exception_ptr e, reel::job::Outcome o) {
-                     ++ended;
-                     if (e) {
-                       ++outcomes["exception"];
-                       return;
-                     }
-                     ++outcomes[std::string(reel::job::to_string(o.kind))];
-                     if (o.kind != reel::job::OutcomeKind::deadline && first_error.empty()) {
-                       first_error = std::string(reel::job::to_string(o.kind)) + ": " + o.error.message();
-                     }
-                   });
+    std::string output = "/nonexistent/reel-jobs-bench/" + std::to_string(i) + ".mp4";
+    if (args.runner) {
+      // One pointer captured: the callback fits std::function's small buffer.
+      runner.add(*jobs.back(), request, std::move(output), [r = &record](reel::job::Outcome o) { (*r)(nullptr, o); });
+    } else {
+      asio::co_spawn(io, jobs.back()->generate(request, std::move(output)),
+                     [r = &record](std::exception_ptr e, reel::job::Outcome o) { (*r)(e, o); });
+    }
   }
+  if (args.runner) asio::co_spawn(io, runner.run(), asio::detached);
 
   auto total_polls = [&jobs] {
     std::int64_t p = 0;
@@ -350,9 +373,9 @@ int main(int argc, char** argv) {
   io.run();
   stop_simulator();
 
-  std::printf("reel_jobs_bench: %zu Lumenfall jobs, FixedInterval %ld ms, %zu connections per origin, "
+  std::printf("reel_jobs_bench: %zu Lumenfall jobs (%s), FixedInterval %ld ms, %zu connections per origin, "
               "window %ld s, client on CPU %d, simulator on CPU %d%s\n",
-              n, poll_ms, args.connections, args.run_s, args.client_cpu, args.sim_cpu, args.pin ? "" : " (not pinned)");
+              n, args.runner ? ("JobRunner, " + std::to_string(args.in_flight) + " steps in flight").c_str() : "a generate coroutine each", poll_ms, args.connections, args.run_s, args.client_cpu, args.sim_cpu, args.pin ? "" : " (not pinned)");
   std::printf("outcomes:");
   for (const auto& [kind, count] : outcomes) std::printf(" %s %zu", kind.c_str(), count);
   std::printf("\n");

@@ -8,6 +8,7 @@
 #include <reel/http.hpp>
 #include <reel/job/account.hpp>
 #include <reel/job/batch.hpp>
+#include <reel/job/runner.hpp>
 #include <reel/job/error.hpp>
 #include <reel/job/outcome.hpp>
 #include <reel/job/types.hpp>

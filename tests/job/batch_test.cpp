@@ -2,10 +2,10 @@
 // answers by URL (the order of concurrent requests is not scripted): bounded concurrency,
 // outcomes in order, cancellation of the whole batch.
 #include "job_fixture.hpp"
+#include "routing_client.hpp"
 
 #include <reel/job/batch.hpp>
 
-#include <map>
 #include <string>
 
 namespace {
@@ -13,70 +13,8 @@ namespace {
 using namespace std::chrono_literals;
 using reel_test::JobWorld;
 using reel_test::quick_options;
+using reel_test::RoutingClient;
 
-/// An HttpClient answering each request from a function of (method, URL, body); every job's
-/// status turns ready at its second poll.
-class RoutingClient {
-public:
-  using executor_type = asio::any_io_executor;
-  explicit RoutingClient(executor_type e) : executor_(std::move(e)) {}
-  executor_type get_executor() const noexcept { return executor_; }
-
-  reel::http::SendResult<executor_type> send(const reel::http::Request& request, const reel::http::RequestOptions&,
-                                             const reel::http::BodyChooser& choose) {
-    ++sent;
-    reel::http::Response r;
-    r.head.status = 200;
-    std::string body;
-    const std::string& url = request.url;
-    if (url.ends_with("/video/queue")) {
-      body = R"({"model":"m","queue_id":"q)" + std::to_string(++created) + "\"}";
-    } else if (url.ends_with("/video/retrieve")) {
-      const std::string id = request.body.substr(request.body.find("\"queue_id\":\"") + 12, std::string::npos);
-      if (++polls[id] < 2) {
-        body = R"({"status":"PROCESSING","average_execution_time":5000,"execution_duration":100})";
-      } else {
-        r.head.headers.add("Content-Type", "video/mp4");
-        body = "venice-video";
-      }
-    } else if (url.ends_with("/video/complete")) {
-      body = R"({"success":true})";
-    } else if (url.ends_with("/videos") && request.method == "POST") {
-      body = R"({"id":"v)" + std::to_string(++created) + R"(","status":"queued"})";
-    } else if (url.find("/videos/") != std::string::npos && request.method == "GET") {
-      const std::string id = url.substr(url.rfind('/') + 1);
-      body = ++polls[id] < 2 ? R"({"id":"x","status":"in_progress","progress":50})"
-                             : R"({"id":"x","status":"completed","output":{"url":"https://cdn.example/)" + id + R"("}})";
-    } else if (url.rfind("https://cdn.example/", 0) == 0) {
-      body = "lumenfall-video";
-    } else if (request.method == "DELETE") {
-      body = R"({"id":"x","deleted":true})";
-    } else {
-      r.head.status = 404;
-    }
-    r.head.content_length = body.size();
-    if (auto sink = choose ? choose(r.head) : std::nullopt) {
-      (void)sink->write(body);
-      (void)sink->finish();
-      r.streamed = true;
-      r.body_bytes = body.size();
-    } else {
-      r.body = body;
-    }
-    // Every answer takes one second of virtual time.
-    co_await clock->sleep_for(1s);
-    co_return r;
-  }
-
-  reel::VirtualClock* clock = nullptr;
-  int sent = 0;
-  int created = 0;
-  std::map<std::string, int> polls;
-
-private:
-  executor_type executor_;
-};
-static_assert(reel::http::HttpClient<RoutingClient>);
 
 struct Batch {
   JobWorld world;

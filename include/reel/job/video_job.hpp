@@ -165,7 +165,8 @@ public:
   /// When the next `poll_once` is due under the poll policy, never after the deadline.
   Clock::time_point next_poll_at() {
     poll_.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - wait_begin_);
-    return clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
+    const Clock::time_point at = clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
+    return options_.deadline ? std::min(at, *options_.deadline) : at;
   }
 
   /// One status request (after `start_wait`). A transient failure (transport, 429, 5xx, a
