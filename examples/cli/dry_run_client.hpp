@@ -1,0 +1,142 @@
+// HttpClient adapters of the reel tool:
+// - `DryRunClient` records every request (handing a redacted copy to a printer) and answers none:
+//   each `send` ends with `operation_aborted` at stage `prepare` (nothing was sent), which a job
+//   reads as "cancelled" and never retries.
+// - `VerboseClient<Inner>` logs each request line and the status to stderr.
+// - `AnyClient` holds any of them behind one type, so each provider's VideoJob is compiled once.
+// None of them ever prints an Authorization value.
+#pragma once
+
+#include <reel/http/client.hpp>
+#include <reel/http/detail/chars.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/error.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace reel_cli {
+
+/// Headers whose values are secrets.
+inline bool secret_header(std::string_view name) {
+  using reel::http::detail::iequals;
+  return iequals(name, "Authorization") || iequals(name, "Proxy-Authorization") || iequals(name, "Cookie") ||
+         iequals(name, "X-Api-Key");
+}
+
+/// `request` with secret header values replaced (the scheme word of Authorization is kept).
+inline reel::http::Request redacted(const reel::http::Request& request) {
+  reel::http::Request copy;
+  copy.method = request.method;
+  copy.url = request.url;
+  copy.body = request.body;
+  for (const auto& field : request.headers) {
+    if (!secret_header(field.name)) {
+      copy.headers.add(field.name, field.value);
+      continue;
+    }
+    const std::string_view v = field.value;
+    const auto space = v.find(' ');
+    copy.headers.add(field.name, space == std::string_view::npos ? "REDACTED" : std::string(v.substr(0, space)) + " REDACTED");
+  }
+  return copy;
+}
+
+/// Records requests instead of sending them.
+class DryRunClient {
+public:
+  using executor_type = asio::any_io_executor;
+  using Printer = std::function<void(const reel::http::Request&)>;
+
+  /// `print` gets each request, already redacted.
+  DryRunClient(executor_type executor, Printer print) : executor_(std::move(executor)), print_(std::move(print)) {}
+
+  executor_type get_executor() const noexcept { return executor_; }
+  /// The requests seen so far (redacted).
+  const std::vector<reel::http::Request>& requests() const noexcept { return requests_; }
+
+  reel::http::SendResult<executor_type> send(const reel::http::Request& request, const reel::http::RequestOptions&,
+                                             const reel::http::BodyChooser&) {
+    requests_.push_back(redacted(request));
+    if (print_) print_(requests_.back());
+    co_return reel::fail(reel::http::SendError{asio::error::operation_aborted, reel::http::Stage::prepare});
+  }
+
+private:
+  executor_type executor_;
+  Printer print_;
+  std::vector<reel::http::Request> requests_;
+};
+
+/// Logs `> METHOD url` and `< status (bytes, ms)` of each exchange to stderr (no query string,
+/// which may hold a download token; no header values).
+template <reel::http::HttpClient Inner>
+class VerboseClient {
+public:
+  using executor_type = typename Inner::executor_type;
+
+  explicit VerboseClient(Inner& inner) : inner_(inner) {}
+
+  executor_type get_executor() const { return inner_.get_executor(); }
+
+  reel::http::SendResult<executor_type> send(const reel::http::Request& request,
+                                             const reel::http::RequestOptions& options,
+                                             const reel::http::BodyChooser& choose) {
+    const std::string url = request.url.substr(0, request.url.find('?'));
+    std::fprintf(stderr, "> %s %s\n", request.method.c_str(), url.c_str());
+    const auto start = std::chrono::steady_clock::now();
+    auto result = co_await inner_.send(request, options, choose);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    if (result) {
+      std::fprintf(stderr, "< %d %s (%llu bytes, %lld ms)\n", result->head.status, result->head.reason.c_str(),
+                   static_cast<unsigned long long>(result->body_bytes), static_cast<long long>(ms.count()));
+    } else {
+      std::fprintf(stderr, "< failed at %s: %s (%lld ms)\n", reel::http::to_string(result.error().stage),
+                   result.error().code.message().c_str(), static_cast<long long>(ms.count()));
+    }
+    co_return std::move(result);
+  }
+
+private:
+  Inner& inner_;
+};
+
+/// Any HttpClient on an `asio::any_io_executor`, behind one type. The client must outlive it.
+class AnyClient {
+public:
+  using executor_type = asio::any_io_executor;
+
+  template <reel::http::HttpClient C>
+    requires(!std::same_as<C, AnyClient>)
+  explicit AnyClient(C& client)
+      : executor_(client.get_executor()),
+        send_([&client](const reel::http::Request& r, const reel::http::RequestOptions& o,
+                        const reel::http::BodyChooser& b) { return client.send(r, o, b); }) {
+    static_assert(std::same_as<typename C::executor_type, executor_type>);
+  }
+
+  executor_type get_executor() const noexcept { return executor_; }
+
+  reel::http::SendResult<executor_type> send(const reel::http::Request& request,
+                                             const reel::http::RequestOptions& options,
+                                             const reel::http::BodyChooser& choose) {
+    return send_(request, options, choose);
+  }
+
+private:
+  executor_type executor_;
+  std::function<reel::http::SendResult<executor_type>(const reel::http::Request&, const reel::http::RequestOptions&,
+                                                      const reel::http::BodyChooser&)>
+      send_;
+};
+
+static_assert(reel::http::check_http_client<DryRunClient>());
+static_assert(reel::http::check_http_client<AnyClient>());
+
+}  // namespace reel_cli

@@ -1,0 +1,178 @@
+// reel: the command-line tool. `reel --help` and docs/cli.md describe it.
+// main() parses the command line, finds the provider, its key and the handle, builds the HTTP
+// client (real, verbose or dry-run), and runs the subcommand's coroutine on one io_context,
+// cancelling it on SIGINT/SIGTERM.
+#include "args.hpp"
+#include "commands.hpp"
+#include "context.hpp"
+#include "dry_run_client.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+
+#include <reel/http/asio_client.hpp>
+#include <reel/job/account.hpp>
+#include <reel/providers/lumenfall.hpp>
+#include <reel/providers/venice.hpp>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using reel_cli::Exit;
+
+/// Reports a usage error (or an auth error) and returns its exit code.
+int refuse(bool json, const std::string& command, Exit code, const std::string& message) {
+  if (json) {
+    reel_cli::ResultEvent r;
+    r.command = command;
+    r.outcome = code == Exit::usage ? "usage" : code == Exit::auth ? "refused" : "error";
+    r.exit_code = static_cast<int>(code);
+    reel_cli::ErrorInfo e;
+    e.code = code == Exit::usage ? "usage" : code == Exit::auth ? "no_api_key" : "error";
+    e.message = message;
+    r.error = e;
+    reel_cli::emit(r);
+  }
+  std::fprintf(stderr, "reel: %s\n", message.c_str());
+  if (code == Exit::usage) std::fprintf(stderr, "(see reel --help)\n");
+  return static_cast<int>(code);
+}
+
+/// A dry-run request as text on stdout (its secrets already redacted).
+void print_request(const reel::http::Request& r) {
+  std::printf("%s %s\n", r.method.c_str(), r.url.c_str());
+  for (const auto& f : r.headers) std::printf("%s: %s\n", f.name.c_str(), f.value.c_str());
+  std::printf("\n%s%s", r.body.c_str(), r.body.empty() ? "" : "\n\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> argv_list(argv + 1, argv + argc);
+  const bool json = std::find(argv_list.begin(), argv_list.end(), "--json") != argv_list.end();
+  if (argv_list.empty()) {
+    std::fputs(reel_cli::general_help().c_str(), stderr);
+    return static_cast<int>(Exit::usage);
+  }
+  if (argv_list[0] == "--help" || argv_list[0] == "-h" || argv_list[0] == "help") {
+    std::fputs(reel_cli::general_help().c_str(), stdout);
+    return 0;
+  }
+  reel_cli::Args args;
+  try {
+    args = reel_cli::parse_args(argv_list, reel_cli::takes_flag);
+  } catch (const reel_cli::UsageError& e) {
+    return refuse(json, argv_list[0], Exit::usage, e.message);
+  }
+  const reel_cli::Command* command = reel_cli::find_command(args.command);
+  if (command == nullptr) {
+    return refuse(json, args.command, Exit::usage,
+                  args.command.empty() ? "no command given" : "unknown command \"" + args.command + "\"");
+  }
+  if (args.help) {
+    std::fputs(reel_cli::command_help(*command).c_str(), stdout);
+    return 0;
+  }
+
+  // The handle, which names the provider.
+  std::optional<reel::job::JobHandle> handle;
+  if (command->needs_handle) {
+    if (!args.handle) return refuse(json, args.command, Exit::usage, "--handle FILE is required");
+    const auto text = reel_cli::slurp(*args.handle);
+    if (!text) return refuse(json, args.command, Exit::usage, "cannot read --handle " + *args.handle);
+    std::string why;
+    handle = reel_cli::parse_handle(*text, why);
+    if (!handle) return refuse(json, args.command, Exit::usage, "--handle " + *args.handle + ": " + why);
+    if (handle->provider != "venice" && handle->provider != "lumenfall") {
+      return refuse(json, args.command, Exit::usage, "the handle is for an unknown provider \"" + handle->provider + "\"");
+    }
+    if (args.provider && *args.provider != handle->provider) {
+      return refuse(json, args.command, Exit::usage, "--provider " + *args.provider + " but the handle is a " + handle->provider + " job");
+    }
+    args.provider = handle->provider;
+  }
+  const std::string provider = args.provider.value_or("venice");
+
+  // The key: from the environment only.
+  std::string key;
+  if (command->needs_provider) {
+    const char* var = provider == "venice" ? "VENICE_API_KEY" : "LUMENFALL_API_KEY";
+    const char* value = std::getenv(var);
+    if ((value == nullptr || *value == '\0') && !args.dry_run) {
+      return refuse(json, args.command, Exit::auth,
+                    std::string(var) + " is not set: export your " + (provider == "venice" ? "Venice" : "Lumenfall") +
+                        " API key in it (reel never prints it)");
+    }
+    if (value != nullptr) key = value;
+  }
+
+  asio::io_context io;
+  reel::http::Client real(io.get_executor());
+  reel_cli::VerboseClient<reel::http::Client> verbose(real);
+  reel_cli::DryRunClient dry(io.get_executor(), [json](const reel::http::Request& r) {
+    if (json) {
+      reel_cli::emit(reel_cli::request_event(r));
+    } else {
+      print_request(r);
+    }
+  });
+  reel_cli::AnyClient http = args.dry_run ? reel_cli::AnyClient(dry)
+                             : args.verbose ? reel_cli::AnyClient(verbose)
+                                            : reel_cli::AnyClient(real);
+  reel::job::Account account(reel::steady_clock(), provider == "venice" ? reel::job::AccountLimits::venice()
+                                                                         : reel::job::AccountLimits::none());
+  reel_cli::Context ctx{args, http, account, std::nullopt, std::nullopt, handle};
+  if (command->needs_provider) {
+    const std::string base = args.base_url ? *args.base_url : handle ? handle->base_url : std::string();
+    if (provider == "venice") {
+      ctx.venice.emplace();
+      ctx.venice->api_key = key;
+      if (!base.empty()) ctx.venice->base_url = base;
+    } else {
+      ctx.lumenfall.emplace();
+      ctx.lumenfall->api_key = key;
+      if (!base.empty()) ctx.lumenfall->base_url = base;
+    }
+  }
+  key.assign(key.size(), '\0');
+
+  // Run the command; SIGINT/SIGTERM cancel it (the job ends as "cancelled" with its handle).
+  std::optional<Exit> exit_code;
+  std::exception_ptr failure;
+  asio::cancellation_signal cancel;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&cancel](const std::error_code& ec, int) {
+    if (!ec) cancel.emit(asio::cancellation_type::terminal);
+  });
+  asio::co_spawn(io, command->run(ctx),
+                 asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, Exit code) {
+                   failure = e;
+                   exit_code = code;
+                   signals.cancel();
+                 }));
+  io.run();
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const reel_cli::UsageError& e) {
+      return refuse(json, args.command, Exit::usage, e.message);
+    } catch (const std::exception& e) {
+      return refuse(json, args.command, Exit::error, e.what());
+    }
+  }
+  return static_cast<int>(exit_code.value_or(Exit::error));
+}

@@ -1,0 +1,119 @@
+// Progress of a job on stderr: a live bar redrawn in place on a terminal (phase, percent, ETA,
+// bytes), plain lines otherwise (one per stage change or poll). With --json, `progress` events
+// also go to stdout (on a change of stage, percent or poll, or every MiB downloaded).
+#pragma once
+
+#include "output.hpp"
+
+#include <reel/job/outcome.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace reel_cli {
+
+/// "1.4 MB", "512 B".
+inline std::string human_bytes(std::uint64_t n) {
+  char buf[32];
+  if (n < 1024) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  } else if (n < 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+  }
+  return buf;
+}
+
+/// Renders `JobProgress` reports.
+class ProgressView {
+public:
+  ProgressView(std::string label, bool json) : label_(std::move(label)), json_(json), tty_(::isatty(2) == 1) {}
+  ProgressView(const ProgressView&) = delete;
+  ProgressView& operator=(const ProgressView&) = delete;
+  ~ProgressView() { done(); }
+
+  void update(const reel::job::JobProgress& p) {
+    const bool stage_changed = !last_ || last_->stage != p.stage;
+    const bool changed = stage_changed || last_->percent != p.percent || last_->polls != p.polls;
+    const bool mib_step = last_ && p.bytes / (1024 * 1024) != last_->bytes / (1024 * 1024);
+    if (json_ && (changed || mib_step)) emit(event(p));
+    if (tty_) {
+      draw(p, stage_changed || p.stage == reel::job::Stage::done);
+    } else if (changed) {
+      std::fprintf(stderr, "%s\n", describe(p).c_str());
+    }
+    last_ = p;
+  }
+
+  /// A message line on stderr (on a terminal, above the bar, which is redrawn by the next update).
+  void message(const std::string& text) {
+    if (tty_ && drawn_) std::fputs("\r\033[K", stderr);
+    std::fprintf(stderr, "%s\n", text.c_str());
+    drawn_ = false;
+  }
+
+  /// Ends the bar's line (on a terminal).
+  void done() {
+    if (tty_ && drawn_) std::fputc('\n', stderr);
+    drawn_ = false;
+  }
+
+private:
+  static ProgressEvent event(const reel::job::JobProgress& p) {
+    ProgressEvent e;
+    e.stage = std::string(reel::job::to_string(p.stage));
+    e.percent = p.percent;
+    if (p.eta) e.eta_ms = p.eta->count();
+    e.bytes = p.bytes;
+    e.total_bytes = p.total_bytes;
+    e.polls = p.polls;
+    return e;
+  }
+
+  std::string describe(const reel::job::JobProgress& p) const {
+    std::string s = label_ + " " + std::string(reel::job::to_string(p.stage));
+    if (p.percent && p.stage != reel::job::Stage::downloading) s += " " + std::to_string(*p.percent) + "%";
+    if (p.eta && p.stage == reel::job::Stage::running) s += ", ETA " + std::to_string((p.eta->count() + 999) / 1000) + "s";
+    if (p.polls > 0 && p.stage != reel::job::Stage::done) s += " (poll " + std::to_string(p.polls) + ")";
+    if (p.bytes > 0 || p.stage == reel::job::Stage::downloading) {
+      s += " " + human_bytes(p.bytes);
+      if (p.total_bytes) s += " of " + human_bytes(*p.total_bytes);
+    }
+    return s;
+  }
+
+  void draw(const reel::job::JobProgress& p, bool force) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+    last_draw_ = now;
+    std::optional<int> pct = p.percent;
+    if (p.stage == reel::job::Stage::downloading) {
+      pct.reset();
+      if (p.total_bytes && *p.total_bytes > 0) pct = static_cast<int>(p.bytes * 100 / *p.total_bytes);
+    }
+    if (p.stage == reel::job::Stage::done) pct = 100;
+    constexpr int width = 24;
+    std::string bar(width, '.');
+    if (pct) bar.replace(0, static_cast<std::size_t>(std::clamp(*pct, 0, 100) * width / 100), static_cast<std::size_t>(std::clamp(*pct, 0, 100) * width / 100), '#');
+    std::fprintf(stderr, "\r\033[K[%s] %s", bar.c_str(), describe(p).c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+  std::string label_;
+  bool json_;
+  bool tty_;
+  bool drawn_ = false;
+  std::optional<reel::job::JobProgress> last_;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+}  // namespace reel_cli
