@@ -256,7 +256,7 @@ TEST(JobOnSimulator, ContentPolicyAndFailedStatus) {
   const auto a = w.run(go(rejected, venice_request("a [reject] scene"), w.dir / "a.mp4"));
   EXPECT_EQ(a.kind, OutcomeKind::failed);
   EXPECT_EQ(a.error.code, reel::job::Errc::content_policy);
-  EXPECT_EQ(a.error.provider.credits_refunded, true);
+  EXPECT_EQ(a.error.provider.more().credits_refunded, true);
   VeniceJob blocked(w.http, w.venice(), w.venice_account, w.options());
   const auto b = w.run(go(blocked, venice_request("a [blocked] scene"), w.dir / "b.mp4"));
   EXPECT_EQ(b.kind, OutcomeKind::refused);

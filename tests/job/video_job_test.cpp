@@ -190,11 +190,11 @@ TEST(VideoJobVenice, SubmitErrorsAreRefusalsWithTheProvidersDetails) {
     EXPECT_EQ(outcome.error.provider.status, c.status);
     EXPECT_EQ(w.client.requests().size(), 1u) << c.status;
     if (c.status == 409) {
-      EXPECT_EQ(outcome.error.provider.policy_text, "You agree.");
+      EXPECT_EQ(outcome.error.provider.more().policy_text, "You agree.");
       EXPECT_EQ(outcome.error.provider.code, "needs_consent");
     }
     if (c.status == 422) {
-      EXPECT_EQ(outcome.error.provider.suggested_prompt, "A calm lake");
+      EXPECT_EQ(outcome.error.provider.more().suggested_prompt, "A calm lake");
     }
     EXPECT_EQ(outcome.error.message().find("Bearer"), std::string::npos);
   }
@@ -209,7 +209,7 @@ TEST(VideoJobVenice, ContentPolicyAtTheProviderFailsTheJob) {
   const auto outcome = w.run(generate(job, venice_request(), w.dir / "c.mp4"));
   EXPECT_EQ(outcome.kind, OutcomeKind::failed);
   EXPECT_EQ(outcome.error.code, reel::job::Errc::content_policy);
-  EXPECT_EQ(outcome.error.provider.credits_refunded, true);
+  EXPECT_EQ(outcome.error.provider.more().credits_refunded, true);
   EXPECT_EQ(outcome.handle.job_id, "q-4");
   EXPECT_FALSE(std::filesystem::exists(w.dir / "c.mp4"));
 }

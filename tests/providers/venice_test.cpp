@@ -511,8 +511,8 @@ TEST(VeniceRetrieve, ProviderContentPolicy422IsAFailedStatusWithDetails) {
   EXPECT_EQ(r->error.provider.status, 422);
   EXPECT_EQ(r->error.provider.code, "provider_content_policy");
   EXPECT_TRUE(contains(r->error.provider.message, "Credits have been refunded"));
-  EXPECT_EQ(r->error.provider.recommended_model, "wan-2-7-text-to-video");
-  EXPECT_EQ(r->error.provider.credits_refunded, true);
+  EXPECT_EQ(r->error.provider.more().recommended_model, "wan-2-7-text-to-video");
+  EXPECT_EQ(r->error.provider.more().credits_refunded, true);
 }
 
 TEST(VeniceRetrieve, ProviderContentPolicy422WithoutRefundOrRecommendation) {
@@ -522,8 +522,8 @@ TEST(VeniceRetrieve, ProviderContentPolicy422WithoutRefundOrRecommendation) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->phase, Phase::failed);
   EXPECT_EQ(errc(r->error), Errc::content_policy);
-  EXPECT_EQ(r->error.provider.credits_refunded, false);
-  EXPECT_FALSE(r->error.provider.recommended_model);
+  EXPECT_EQ(r->error.provider.more().credits_refunded, false);
+  EXPECT_FALSE(r->error.provider.more().recommended_model);
   EXPECT_EQ(r->error.provider.message, "Rejected.");
 }
 
@@ -536,8 +536,8 @@ TEST(VeniceRetrieve, Old422ShapeIsAFailedStatusWithTheMessage) {
   EXPECT_EQ(r->error.provider.status, 422);
   EXPECT_EQ(r->error.provider.message, "Your prompt violates the content policy of Venice.ai");
   EXPECT_TRUE(r->error.provider.code.empty());
-  EXPECT_FALSE(r->error.provider.recommended_model);
-  EXPECT_FALSE(r->error.provider.credits_refunded);
+  EXPECT_FALSE(r->error.provider.more().recommended_model);
+  EXPECT_FALSE(r->error.provider.more().credits_refunded);
 }
 
 TEST(VeniceRetrieve, ErrorStatusesAreErrors) {
@@ -969,9 +969,9 @@ TEST(VeniceErrors, NeedsConsent409CarriesThePolicy) {
   EXPECT_EQ(e.provider.status, 409);
   EXPECT_EQ(e.provider.code, "needs_consent");
   EXPECT_EQ(e.provider.message, "This model requires consent before processing media with faces.");
-  EXPECT_EQ(e.provider.policy_text, "By continuing you confirm ...");
-  EXPECT_EQ(e.provider.consent_version, "2026-07-01");
-  EXPECT_FALSE(e.provider.suggested_prompt);
+  EXPECT_EQ(e.provider.more().policy_text, "By continuing you confirm ...");
+  EXPECT_EQ(e.provider.more().consent_version, "2026-07-01");
+  EXPECT_FALSE(e.provider.more().suggested_prompt);
 }
 
 TEST(VeniceErrors, PayloadTooLarge413KeepsTheCode) {
@@ -988,9 +988,9 @@ TEST(VeniceErrors, ContentViolation422OnQueueKeepsTheSuggestedPrompt) {
       R"({"error":"Your prompt violates the content policy","suggested_prompt":"A cinematic instrumental track inspired by stormy weather."})"));
   EXPECT_EQ(errc(e), Errc::content_policy);
   EXPECT_EQ(e.provider.message, "Your prompt violates the content policy");
-  EXPECT_EQ(e.provider.suggested_prompt, "A cinematic instrumental track inspired by stormy weather.");
-  EXPECT_FALSE(e.provider.recommended_model);
-  EXPECT_FALSE(e.provider.credits_refunded);
+  EXPECT_EQ(e.provider.more().suggested_prompt, "A cinematic instrumental track inspired by stormy weather.");
+  EXPECT_FALSE(e.provider.more().recommended_model);
+  EXPECT_FALSE(e.provider.more().credits_refunded);
 }
 
 TEST(VeniceErrors, ProviderContentPolicy422OnRetrieve) {
@@ -1000,9 +1000,9 @@ TEST(VeniceErrors, ProviderContentPolicy422OnRetrieve) {
   EXPECT_EQ(errc(e), Errc::content_policy);
   EXPECT_EQ(e.provider.code, "provider_content_policy");
   EXPECT_EQ(e.provider.message, "Rejected; try wan-2-7-text-to-video.");
-  EXPECT_EQ(e.provider.recommended_model, "wan-2-7-text-to-video");
-  EXPECT_EQ(e.provider.credits_refunded, true);
-  EXPECT_FALSE(e.provider.suggested_prompt);
+  EXPECT_EQ(e.provider.more().recommended_model, "wan-2-7-text-to-video");
+  EXPECT_EQ(e.provider.more().credits_refunded, true);
+  EXPECT_FALSE(e.provider.more().suggested_prompt);
 }
 
 TEST(VeniceErrors, NonJsonBodiesKeepTheStatus) {

@@ -6,6 +6,7 @@
 
 #include <reel/config.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -19,7 +20,7 @@ enum class Errc {
   invalid_request = 1,   ///< 400: parameters the provider refuses
   unauthorized,          ///< 401 (403): bad key, or the model is not available to the account
   insufficient_balance,  ///< 402: add funds
-  needs_consent,         ///< 409 (Venice): the model needs consents; see `ProviderError::policy_text`
+  needs_consent,         ///< 409 (Venice): the model needs consents; see `ProviderDetails::policy_text`
   payload_too_large,     ///< 413: image, audio or video inputs too large
   content_policy,        ///< 422 (Venice) or CONTENT_POLICY_VIOLATION: the prompt or media was refused
   model_not_found,       ///< 404 on create: no such model
@@ -84,16 +85,29 @@ inline const std::error_category& job_category() noexcept {
   return category;
 }
 
-/// What the provider said about a failure, in its own words (never containing the API key).
-struct ProviderError {
-  int status = 0;                           ///< HTTP status (0: none, e.g. a job's `failed` status)
-  std::string code;                         ///< provider's code, e.g. "INSUFFICIENT_BALANCE", "needs_consent"
-  std::string message;                      ///< provider's message
-  std::optional<std::string> policy_text;   ///< Venice 409: the consent policy to accept
-  std::optional<std::string> consent_version;
+/// The further fields a few provider errors carry (Venice's 409 and 422).
+struct ProviderDetails {
+  std::optional<std::string> policy_text;        ///< Venice 409: the consent policy to accept
+  std::optional<std::string> consent_version;    ///< Venice 409
   std::optional<std::string> suggested_prompt;   ///< Venice 422 on queue
   std::optional<std::string> recommended_model;  ///< Venice 422 on retrieve
   std::optional<bool> credits_refunded;          ///< Venice 422 on retrieve
+};
+
+/// What the provider said about a failure, in its own words (never containing the API key).
+/// Small to copy: every job outcome carries one.
+struct ProviderError {
+  int status = 0;        ///< HTTP status (0: none, e.g. a job's `failed` status)
+  std::string code;      ///< provider's code, e.g. "INSUFFICIENT_BALANCE", "needs_consent"
+  std::string message;   ///< provider's message
+  /// The further fields, when the provider sent any (shared, immutable).
+  std::shared_ptr<const ProviderDetails> details;
+
+  /// `details`, or an empty set of fields when there are none.
+  const ProviderDetails& more() const noexcept {
+    static const ProviderDetails none{};
+    return details ? *details : none;
+  }
 };
 
 /// An error code with the provider's details, when the provider gave any.

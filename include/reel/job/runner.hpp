@@ -69,7 +69,7 @@ public:
     switch (stage_) {
       case Stage::submit: {
         if (auto refused = co_await job_.begin(request_)) co_return end(std::move(*refused));
-        job_.start_wait(output_);
+        job_.start_wait(std::move(output_));  // the job keeps the path from here on
         stage_ = Stage::poll;
         due = job_.next_poll_at();
         co_return false;
@@ -87,7 +87,7 @@ public:
         co_return false;
       }
       case Stage::complete: {
-        job::Outcome outcome = co_await job_.complete(output_);
+        job::Outcome outcome = co_await job_.complete(job_.output());
         co_return end(std::move(outcome));
       }
     }

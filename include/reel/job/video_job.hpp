@@ -93,6 +93,8 @@ public:
   const std::optional<job::Status>& status() const noexcept { return status_; }
   /// Status requests made.
   int polls() const noexcept { return polls_; }
+  /// Where a video that comes inline goes (the output given to `wait` or `start_wait`).
+  const std::filesystem::path& output() const noexcept { return output_; }
   JobOptions& options() noexcept { return options_; }
 
   /// Submits `request` (once: a submitted job returns its handle). A create that may have
@@ -147,12 +149,14 @@ public:
   /// Prepares `poll_once` steps (which `wait` drives); `output` receives a video that comes
   /// inline. For schedulers that run many jobs without a coroutine per waiting job.
   void start_wait(std::optional<std::filesystem::path> output) {
-    if (output && (!file_ || file_->final_path() != *output)) {
+    if (output) {
+      if (!file_ || file_->final_path() != *output) {
+        file_.reset();
+        // A part file left by an earlier process is resumed (Range) from the first poll on.
+        std::error_code ec;
+        if (std::filesystem::exists(job::OutputFile::part_path_of(*output), ec)) file_ = std::make_unique<job::OutputFile>(*output);
+      }
       output_ = std::move(*output);
-      file_.reset();
-      // A part file left by an earlier process is resumed (Range) from the first poll on.
-      std::error_code ec;
-      if (std::filesystem::exists(job::OutputFile::part_path_of(output_), ec)) file_ = std::make_unique<job::OutputFile>(output_);
     }
     if (!waiting_) {
       waiting_ = true;

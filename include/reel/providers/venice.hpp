@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,7 +59,7 @@ struct Venice {
   }
 
   /// `r` with the Seedance consents a 409 `needs_consent` asked for, to resubmit once the user
-  /// accepted the policy text (`ProviderError::policy_text`).
+  /// accepted the policy text (`ProviderDetails::policy_text`).
   static Request with_consents(Request r) {
     r.consents = venice::Consents{venice::SeedanceConsent{}};
     return r;
@@ -221,6 +222,7 @@ struct Venice {
       e.provider.message = "HTTP " + std::to_string(r.head.status);
       return e;
     }
+    job::ProviderDetails more;
     if (const json::Value* err = v.find("error")) {
       if (const std::string* s = err->if_string()) {
         e.provider.message = *s;  // StandardError, DetailedError, ContentViolationError, 422 (old shape)
@@ -228,17 +230,21 @@ struct Venice {
         e.provider.message = providers::string_at(*err, "message");  // 409, 422 (swagger shape)
         e.provider.code = providers::string_at(*err, "code");
         if (e.provider.code.empty()) e.provider.code = providers::string_at(*err, "type");
-        if (const std::string* m = err->find_string("recommended_model")) e.provider.recommended_model = *m;
+        if (const std::string* m = err->find_string("recommended_model")) more.recommended_model = *m;
         if (const json::Value* refunded = err->find("credits_refunded"); refunded && refunded->if_bool()) {
-          e.provider.credits_refunded = *refunded->if_bool();
+          more.credits_refunded = *refunded->if_bool();
         }
       }
     }
     if (const std::string* code = v.find_string("code"); code && e.provider.code.empty()) e.provider.code = *code;
-    if (const std::string* p = v.find_string("suggested_prompt")) e.provider.suggested_prompt = *p;
+    if (const std::string* p = v.find_string("suggested_prompt")) more.suggested_prompt = *p;
     if (const json::Value* consent = v.find("consent")) {
-      if (const std::string* text = consent->find_string("policy_text")) e.provider.policy_text = *text;
-      if (const std::string* ver = consent->find_string("consent_version")) e.provider.consent_version = *ver;
+      if (const std::string* text = consent->find_string("policy_text")) more.policy_text = *text;
+      if (const std::string* ver = consent->find_string("consent_version")) more.consent_version = *ver;
+    }
+    if (more.policy_text || more.consent_version || more.suggested_prompt || more.recommended_model ||
+        more.credits_refunded) {
+      e.provider.details = std::make_shared<const job::ProviderDetails>(std::move(more));
     }
     return e;
   }
