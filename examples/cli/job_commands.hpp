@@ -10,6 +10,7 @@
 #include <reel/providers/provider.hpp>
 
 #include <asio/awaitable.hpp>
+#include <asio/error.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -41,6 +42,7 @@ inline std::filesystem::path default_output(std::string_view provider, std::stri
 /// A failed exchange as a job error.
 inline reel::job::JobError transport_error(const reel::http::SendError& e) {
   reel::job::JobError err{e.code, {}};
+  if (e.code == asio::error::operation_aborted) err.code = make_error_code(reel::job::Errc::cancelled);  // SIGINT
   err.provider.message = std::string("at stage ") + reel::http::to_string(e.stage);
   return err;
 }

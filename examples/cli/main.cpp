@@ -155,8 +155,14 @@ int main(int argc, char** argv) {
   std::exception_ptr failure;
   asio::cancellation_signal cancel;
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&cancel](const std::error_code& ec, int) {
-    if (!ec) cancel.emit(asio::cancellation_type::terminal);
+  signals.async_wait([&cancel, &signals](const std::error_code& ec, int) {
+    if (ec) return;
+    cancel.emit(asio::cancellation_type::terminal);
+    signals.async_wait([](const std::error_code& again, int) {
+      if (again) return;
+      std::fputs("reel: interrupted again: exiting now\n", stderr);
+      std::_Exit(static_cast<int>(Exit::cancelled));
+    });
   });
   asio::co_spawn(io, command->run(ctx),
                  asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, Exit code) {

@@ -221,6 +221,24 @@ TEST_F(Cli, SavedHandleSubmitStatusWaitDownloadCleanup) {
   EXPECT_EQ(str(member(gone.result(), "error"), "code"), "job_not_found");
 }
 
+TEST_F(Cli, StatusOfAnInlineVeniceVideoIsReadyWithoutReadingIt) {
+  start_sim(R"({"job":{"polls":2,"output_bytes":200000},"poll_after_ms":20})");
+  const ProcessRun submitted = reel({"submit", "--base-url", venice(), "--model", "wan-2.5-preview-text-to-video",
+                                     "--prompt", "A cat", "--aspect-ratio", "16:9"});
+  ASSERT_EQ(submitted.code, 0) << submitted.text();
+  write_file(path("h.json"), submitted.out);
+  const ProcessRun first = reel_json({"status", "--handle", path("h.json").string()});
+  EXPECT_EQ(str(first.event("status"), "phase"), "running") << first.text();
+  EXPECT_GT(num(first.event("status"), "estimate_ms"), 0);
+  const ProcessRun second = reel_json({"status", "--handle", path("h.json").string()});
+  ASSERT_EQ(second.code, 0) << second.text();
+  EXPECT_EQ(str(second.event("status"), "phase"), "ready");
+  EXPECT_EQ(num(second.event("status"), "size_bytes"), 200000);
+  const ProcessRun waited = reel_json({"wait", "--handle", path("h.json").string(), "--output", path("i.mp4").string()});
+  ASSERT_EQ(waited.code, 0) << waited.text();
+  expect_mp4(path("i.mp4"), 200000);
+}
+
 TEST_F(Cli, HandleFromStdinAndFromAJsonResultLine) {
   start_sim();
   const ProcessRun submitted = reel_json({"submit", "--provider", "lumenfall", "--base-url", lumenfall(), "--model", "sora-2",
@@ -392,7 +410,7 @@ TEST_F(Cli, FailedAtTheProviderExits5) {
 TEST_F(Cli, DeadlinePrintsAHandleThatWaitFinishes) {
   start_sim(R"({"job":{"polls":3},"poll_after_ms":20})");
   auto args = venice_generate("A slow sunrise", "late.mp4");
-  args.insert(args.end(), {"--timeout", "300ms"});
+  args.insert(args.end(), {"--timeout", "1500ms"});
   args[12] = "fixed:10s";  // --poll: the first poll would come after the deadline
   const ProcessRun late = reel_json(args);
   ASSERT_EQ(late.code, 6) << late.text();
@@ -402,7 +420,7 @@ TEST_F(Cli, DeadlinePrintsAHandleThatWaitFinishes) {
 
   // Without --json the handle goes to stdout and a hint to stderr.
   auto plain_args = venice_generate("Another slow sunrise", "late2.mp4");
-  plain_args.insert(plain_args.end(), {"--timeout", "300ms"});
+  plain_args.insert(plain_args.end(), {"--timeout", "1500ms"});
   plain_args[12] = "fixed:10s";
   const ProcessRun plain = reel(plain_args);
   EXPECT_EQ(plain.code, 6);
