@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
@@ -283,6 +285,52 @@ TEST_F(Cli, QuoteAndModels) {
   const reel::json::Value* list = member(m.event("models"), "models");
   ASSERT_TRUE(list != nullptr && list->if_array() != nullptr);
   EXPECT_GE(list->if_array()->size(), 4u);
+}
+
+TEST_F(Cli, OnATerminalProgressIsABarRedrawnInPlace) {
+  start_sim(R"({"job":{"polls":3,"output_bytes":50000},"poll_after_ms":20})");
+  // stderr is a pseudo-terminal, read while the program runs.
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(::grantpt(master), 0);
+  ASSERT_EQ(::unlockpt(master), 0);
+  const std::string slave = ::ptsname(master);
+  std::vector<std::string> argv = {REEL_CLI_BINARY};
+  const auto args = lumenfall_generate("A terminal cat", "t.mp4");
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = spawn(argv, environment(Options{}.env), {}, path("t.out"), slave);
+  ASSERT_GT(pid, 0);
+  std::string screen;
+  int code = -1;
+  for (;;) {
+    pollfd p{master, POLLIN, 0};
+    if (::poll(&p, 1, 50) > 0) {
+      char buf[4096];
+      const ssize_t n = ::read(master, buf, sizeof buf);
+      if (n > 0) screen.append(buf, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+  }
+  for (;;) {  // what is left in the terminal's buffer
+    pollfd p{master, POLLIN, 0};
+    char buf[4096];
+    if (::poll(&p, 1, 0) <= 0) break;
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    screen.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(master);
+  EXPECT_EQ(code, 0) << screen;
+  EXPECT_NE(screen.find("\r\033[K["), std::string::npos) << screen;  // redrawn in place
+  EXPECT_NE(screen.find("] lumenfall running"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("[########################] lumenfall done"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("48.8 KiB of 48.8 KiB"), std::string::npos) << screen;  // bytes downloaded
+  EXPECT_EQ(screen.find(lumenfall_key), std::string::npos);
+  expect_mp4(path("t.mp4"), 50000);
 }
 
 // ---- usage (2) ------------------------------------------------------------------------------
