@@ -21,5 +21,8 @@
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
+#include <reel/store/job_store.hpp>
+#include <reel/store/journal.hpp>
+#include <reel/store/journaled.hpp>
 #include <reel/time/clock.hpp>
 #include <reel/time/virtual_clock.hpp>
