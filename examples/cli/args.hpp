@@ -39,6 +39,7 @@ inline constexpr FlagSpec flag_specs[] = {
     {"timeout", "DURATION", "deadline for the whole command, e.g. 90s, 10m, 500ms (default: none)"},
     {"poll", "POLICY", "fixed[:5s] | backoff | eta (default eta: uses the provider's estimate)"},
     {"no-cleanup", "", "keep the provider's copy after the download"},
+    {"accept-consent", "", "Venice: accept the consent policy a model asked for (exit 4 printed its text)"},
     {"json", "", "machine-readable events and the result on stdout, one JSON object per line"},
     {"dry-run", "", "print the HTTP requests that would be sent (key redacted); send nothing"},
     {"verbose", "", "log each request line and status to stderr"},
@@ -52,7 +53,7 @@ struct Args {
       base_url, poll;
   std::optional<int> duration;
   std::optional<std::chrono::milliseconds> timeout;
-  bool no_cleanup = false, json = false, dry_run = false, verbose = false, help = false;
+  bool no_cleanup = false, accept_consent = false, json = false, dry_run = false, verbose = false, help = false;
 };
 
 /// "90s", "10m", "500ms", "1h", or a number of seconds.
@@ -150,6 +151,7 @@ Args parse_args(const std::vector<std::string>& argv, Allowed&& allowed) {
     if (spec->value.empty()) {
       if (value) throw UsageError{"--" + name + " takes no value"};
       if (name == "no-cleanup") a.no_cleanup = true;
+      if (name == "accept-consent") a.accept_consent = true;
       if (name == "json") a.json = true;
       if (name == "dry-run") a.dry_run = true;
       if (name == "verbose") a.verbose = true;

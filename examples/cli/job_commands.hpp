@@ -12,7 +12,9 @@
 #include <asio/awaitable.hpp>
 #include <asio/error.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <concepts>
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
@@ -63,9 +65,21 @@ inline reel::job::JobError unsupported(std::string message) {
 /// Thrown by the status chooser to stop reading a video answer (its head says enough).
 struct StopReading {};
 
+/// The provider's own request from the flags (with Venice's consents when accepted).
+template <class P>
+typename P::Request native_request(const Context& c, bool need_prompt) {
+  typename P::Request request = P::native(video_request(c.args, need_prompt));
+  if constexpr (std::same_as<P, reel::Venice>) {
+    if (c.args.accept_consent) request = reel::Venice::with_consents(std::move(request));
+  } else {
+    if (c.args.accept_consent) throw UsageError{"--accept-consent is for Venice models"};
+  }
+  return request;
+}
+
 template <class P>
 asio::awaitable<Exit> generate(Context& c, P provider) {
-  const reel::job::VideoRequest request = video_request(c.args, true);
+  const typename P::Request request = native_request<P>(c, true);
   const std::filesystem::path output = c.args.output ? std::filesystem::path(*c.args.output) : default_output(P::name, "");
   ProgressView view(std::string(P::name), c.args.json);
   Job<P> job(c.http, std::move(provider), c.account, job_options(c, view, false));
@@ -76,7 +90,7 @@ asio::awaitable<Exit> generate(Context& c, P provider) {
 
 template <class P>
 asio::awaitable<Exit> submit(Context& c, P provider) {
-  const reel::job::VideoRequest request = video_request(c.args, true);
+  const typename P::Request request = native_request<P>(c, true);
   ProgressView view(std::string(P::name), false);
   Job<P> job(c.http, std::move(provider), c.account, job_options(c, view, false));
   auto submitted = co_await job.submit(request);

@@ -440,6 +440,10 @@ TEST_F(Cli, RejectedByTheProviderExits4) {
   EXPECT_FALSE(str(member(needs.result(), "error"), "policy_text").empty());
   const ProcessRun plain = reel(consent);  // the policy text is shown to a person too
   EXPECT_NE(plain.err.find("consent needed"), std::string::npos) << plain.err;
+  consent.push_back("--accept-consent");  // once the person accepted it
+  const ProcessRun accepted = reel_json(consent);
+  EXPECT_EQ(accepted.code, 0) << accepted.text();
+  expect_mp4(path("r4.mp4"), num(accepted.result(), "size_bytes"));
 }
 
 // ---- failed (5) -----------------------------------------------------------------------------
