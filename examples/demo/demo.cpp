@@ -91,8 +91,9 @@ std::string line_of(const Row& row) {
   }
   std::string bytes = megabytes(row.ended ? row.outcome.bytes : p.bytes);
   if (p.total_bytes && !row.ended) bytes += " of " + megabytes(*p.total_bytes);
-  std::snprintf(buf, sizeof buf, "  %-10s %-12s %5s  %-10s %-20s (%d polls)", row.provider.c_str(), stage.c_str(),
-                percent.c_str(), eta.c_str(), bytes.c_str(), row.ended ? row.outcome.polls : p.polls);
+  const int polls = row.ended ? row.outcome.polls : p.polls;
+  std::snprintf(buf, sizeof buf, "  %-10s %-12s %5s  %-10s %-20s (%d poll%s)", row.provider.c_str(), stage.c_str(),
+                percent.c_str(), eta.c_str(), bytes.c_str(), polls, polls == 1 ? "" : "s");
   return buf;
 }
 
@@ -175,7 +176,9 @@ std::string check_mp4(const Row& row) {
   std::ifstream in(row.outcome.file, std::ios::binary);
   if (!in.read(head.data(), head.size()) || std::string(head.data() + 4, 4) != "ftyp") return "no MP4 header";
   if (std::system("command -v ffmpeg >/dev/null 2>&1") != 0) return "";
-  const std::string command = "ffmpeg -nostdin -v error -i '" + row.outcome.file.string() + "' -f null - 2>&1";
+  std::string quoted = "'";
+  for (const char c : row.outcome.file.string()) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  const std::string command = "ffmpeg -nostdin -v error -i " + quoted + "' -f null - 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return "cannot run ffmpeg";
   std::string errors;

@@ -91,7 +91,7 @@ case "${case}" in
     expect_counter '"requests_after_cleanup":0'
     ;;
   lumenfall_minimal)
-    start_simulator '{"job": {"duration_ms": 4000}}'  # still running at the first poll (3 s)
+    start_simulator '{"job": {"duration_ms": 3500}}'  # still running at the first poll (3 s)
     run 0 lumenfall.mp4
     expect_output "running"
     expect_output "wrote lumenfall.mp4"
