@@ -91,9 +91,9 @@ case "${case}" in
     expect_counter '"requests_after_cleanup":0'
     ;;
   lumenfall_minimal)
-    start_simulator '{"job": {"duration_ms": 3500}}'  # still running at the first poll (3 s)
+    start_simulator '{"job": {"polls": 2}}'  # running (50 %) at the first poll, done at the second
     run 0 lumenfall.mp4
-    expect_output "running"
+    expect_output "running 50%"
     expect_output "wrote lumenfall.mp4"
     expect_output "cost \$"
     expect_mp4 lumenfall.mp4
@@ -122,12 +122,14 @@ case "${case}" in
     expect_counter '"jobs_created":1'
     ;;
   custom_poll_policy)
-    # 6 s jobs: the first poll comes after 1 s (16 %: slow next), later ones close (>= 60 %: fast).
-    start_simulator '{"job": {"duration_ms": 6000}}'
+    # Jobs done at their third poll (progress 33 %, then 66 %): slow after the first, fast after
+    # the second (>= 60 %), whatever the timing.
+    start_simulator '{"job": {"polls": 3}}'
     run 0 polled.mp4
     expect_output "poll 1: progress 0%, next in 1000 ms"
-    expect_output "next in 4000 ms"
-    grep -qE "poll [0-9]+: progress ([6-9][0-9])%, next in 1000 ms" "${work}/out" || fail "no close poll once past 60 %"
+    expect_output "poll 2: progress 33%, next in 4000 ms"
+    expect_output "poll 3: progress 66%, next in 1000 ms"
+    expect_output "after 3 polls"
     expect_mp4 polled.mp4
     ;;
   resume_from_handle)
