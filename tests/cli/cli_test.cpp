@@ -124,6 +124,16 @@ protected:
     EXPECT_FALSE(fs::exists(p.string() + ".part"));
   }
 
+  /// Where ffprobe is installed, it reads the file as a video without errors.
+  void expect_ffprobe_accepts(const fs::path& p) {
+    if (!fs::exists("/usr/bin/ffprobe")) return;
+    const pid_t pid = spawn({"/usr/bin/ffprobe", "-v", "error", p.string()}, environment({}), {}, path("ffprobe.out"),
+                            path("ffprobe.err"));
+    ASSERT_GT(pid, 0);
+    EXPECT_EQ(wait_exit(pid), 0) << read_file(path("ffprobe.err"));
+    EXPECT_EQ(read_file(path("ffprobe.err")), "");
+  }
+
   std::unique_ptr<Simulator> sim_;
   fs::path dir_, out_, err_;
   int runs_ = 0;
@@ -156,6 +166,7 @@ TEST_F(Cli, GenerateVeniceWritesTheAnnouncedMp4) {
   EXPECT_EQ(num(result, "polls"), 2);
   EXPECT_EQ(member(result, "cleaned_up")->if_bool() != nullptr && *member(result, "cleaned_up")->if_bool(), true);
   expect_mp4(path("v.mp4"), 300000);
+  expect_ffprobe_accepts(path("v.mp4"));
   // Events came in order: submitted with the handle, progress, result.
   ASSERT_NE(r.event("submitted"), nullptr);
   EXPECT_EQ(str(member(r.event("submitted"), "handle"), "provider"), "venice");
@@ -173,6 +184,7 @@ TEST_F(Cli, GenerateLumenfallWritesTheAnnouncedMp4) {
   EXPECT_EQ(str(member(result, "handle"), "provider"), "lumenfall");
   EXPECT_NE(member(result, "cost"), nullptr);
   expect_mp4(path("l.mp4"), 123457);
+  expect_ffprobe_accepts(path("l.mp4"));
 }
 
 TEST_F(Cli, GeneratePlainOutputPrintsTheFileAndProgressLines) {
