@@ -1,13 +1,24 @@
-# reel_extract_cpp_blocks(<markdown> <output-dir> <compile-only-var> <program-var>)
+# reel_extract_cpp_blocks(<markdown> <output-dir> <compile-only-var> <program-var>
+#                         [PREFIX <name>] [NO_RUN <var>] [SIMULATOR <var>])
 #
-# Writes every ```cpp fenced block of <markdown>, in order, to <output-dir>/readme_<NN>.cpp,
-# starting with a #line directive so that diagnostics point into the markdown file.
+# Writes every ```cpp fenced block of <markdown>, in order, to <output-dir>/<prefix>_<NN>.cpp
+# (prefix `readme` by default), with #line directives so that diagnostics point into the
+# markdown file.
 #
-# A block opens with a line that starts with ```cpp (optionally followed by a blank and more
-# text) and closes at the next line that starts with ```. Blocks that define `int main(` are
-# returned in <program-var>, the others in <compile-only-var>. Files are rewritten only when their
-# content changes, so reconfiguring does not rebuild them; files of removed blocks are deleted.
+# A block opens with a line that starts with ```cpp (optionally followed by a blank and words)
+# and closes at the next line that starts with ```. Blocks that define `int main(` are returned in
+# <program-var>, the others in <compile-only-var>. Words after ```cpp change that:
+#   skip       a fragment: not extracted at all (it is not a whole translation unit)
+#   continue   appended to the previous extracted block: one translation unit shown in parts
+#   no-run     a program that is built but not run (it needs a real provider, say): <NO_RUN var>
+#   simulator  a program run against the provider simulator: <SIMULATOR var>
+# Without NO_RUN or SIMULATOR, such blocks go to <compile-only-var>. Files are rewritten only when
+# their content changes, so reconfiguring does not rebuild them; files of removed blocks are deleted.
 function(reel_extract_cpp_blocks markdown out_dir compile_only_var program_var)
+  cmake_parse_arguments(PARSE_ARGV 4 _arg "" "PREFIX;NO_RUN;SIMULATOR" "")
+  if(NOT _arg_PREFIX)
+    set(_arg_PREFIX readme)
+  endif()
   file(READ "${markdown}" _text)
   # One list element per line. ';', '[', ']' and '\' would confuse CMake's list splitting: hide them.
   string(REPLACE "\r\n" "\n" _text "${_text}")
@@ -20,15 +31,19 @@ function(reel_extract_cpp_blocks markdown out_dir compile_only_var program_var)
   file(MAKE_DIRECTORY "${out_dir}")
   set(_compile_only "")
   set(_programs "")
+  set(_no_run "")
+  set(_simulator "")
   set(_index 0)
   set(_number 0)
   set(_in_block FALSE)
+  set(_pending "")  # the name of the translation unit being collected, if any
   foreach(_line IN LISTS _lines)
     math(EXPR _number "${_number} + 1")
     if(NOT _in_block)
       if(_line MATCHES "^```cpp([ \t].*)?$")
         set(_in_block TRUE)
         set(_code "")
+        set(_words "${CMAKE_MATCH_1}")
         math(EXPR _first "${_number} + 1")
       endif()
     elseif(_line MATCHES "^```")
@@ -38,20 +53,28 @@ function(reel_extract_cpp_blocks markdown out_dir compile_only_var program_var)
       string(REPLACE "@REEL_LBRACKET@" "[" _code "${_code}")
       string(REPLACE "@REEL_RBRACKET@" "]" _code "${_code}")
       string(REPLACE "@REEL_BACKSLASH@" "\\" _code "${_code}")
+      if(_words MATCHES "(^|[ \t])skip([ \t]|$)")
+        continue()
+      endif()
+      if(_words MATCHES "(^|[ \t])continue([ \t]|$)")
+        if(NOT _pending)
+          message(FATAL_ERROR "${markdown}:${_first}: a ```cpp continue block with no block before it")
+        endif()
+        string(APPEND _pending_content "#line ${_first} \"${markdown}\"\n${_code}")
+        string(APPEND _pending_words " ${_words}")
+        continue()
+      endif()
+      if(_pending)
+        _reel_write_snippet()
+      endif()
       if(_index LESS 10)
-        set(_name "readme_0${_index}")
+        set(_pending "${_arg_PREFIX}_0${_index}")
       else()
-        set(_name "readme_${_index}")
+        set(_pending "${_arg_PREFIX}_${_index}")
       endif()
-      set(_source "${out_dir}/${_name}.cpp")
-      set(_content "// Generated from ${markdown}, block ${_index}: edit the markdown, not this file.\n")
-      string(APPEND _content "#line ${_first} \"${markdown}\"\n${_code}")
-      file(CONFIGURE OUTPUT "${_source}" CONTENT "${_content}" @ONLY)
-      if(_code MATCHES "int[ \t\n]+main[ \t\n]*\\(")
-        list(APPEND _programs "${_source}")
-      else()
-        list(APPEND _compile_only "${_source}")
-      endif()
+      set(_pending_content "// Generated from ${markdown}, block ${_index}: edit the markdown, not this file.\n")
+      string(APPEND _pending_content "#line ${_first} \"${markdown}\"\n${_code}")
+      set(_pending_words "${_words}")
     else()
       string(APPEND _code "${_line}\n")
     endif()
@@ -59,13 +82,42 @@ function(reel_extract_cpp_blocks markdown out_dir compile_only_var program_var)
   if(_in_block)
     message(FATAL_ERROR "${markdown}:${_first}: this ```cpp block is never closed")
   endif()
+  if(_pending)
+    _reel_write_snippet()
+  endif()
 
-  file(GLOB _existing "${out_dir}/readme_*.cpp")
+  file(GLOB _existing "${out_dir}/${_arg_PREFIX}_*.cpp")
   foreach(_file IN LISTS _existing)
-    if(NOT _file IN_LIST _compile_only AND NOT _file IN_LIST _programs)
+    if(NOT _file IN_LIST _compile_only AND NOT _file IN_LIST _programs AND NOT _file IN_LIST _no_run
+       AND NOT _file IN_LIST _simulator)
       file(REMOVE "${_file}")
     endif()
   endforeach()
   set(${compile_only_var} "${_compile_only}" PARENT_SCOPE)
   set(${program_var} "${_programs}" PARENT_SCOPE)
+  if(_arg_NO_RUN)
+    set(${_arg_NO_RUN} "${_no_run}" PARENT_SCOPE)
+  endif()
+  if(_arg_SIMULATOR)
+    set(${_arg_SIMULATOR} "${_simulator}" PARENT_SCOPE)
+  endif()
 endfunction()
+
+# Writes the collected translation unit `_pending` and files it under its kind (a macro: it
+# works on reel_extract_cpp_blocks's variables).
+macro(_reel_write_snippet)
+  set(_source "${out_dir}/${_pending}.cpp")
+  file(CONFIGURE OUTPUT "${_source}" CONTENT "${_pending_content}" @ONLY)
+  if(_pending_words MATCHES "(^|[ \t])no-run([ \t]|$)" AND _arg_NO_RUN)
+    list(APPEND _no_run "${_source}")
+  elseif(_pending_words MATCHES "(^|[ \t])simulator([ \t]|$)" AND _arg_SIMULATOR)
+    list(APPEND _simulator "${_source}")
+  elseif(_pending_words MATCHES "(^|[ \t])(no-run|simulator)([ \t]|$)")
+    list(APPEND _compile_only "${_source}")
+  elseif(_pending_content MATCHES "int[ \t\n]+main[ \t\n]*\\(")
+    list(APPEND _programs "${_source}")
+  else()
+    list(APPEND _compile_only "${_source}")
+  endif()
+  set(_pending "")
+endmacro()
