@@ -150,6 +150,13 @@ std::int64_t at(const std::map<std::string, std::int64_t>& m, const std::string&
   return it == m.end() ? 0 : it->second;
 }
 
+/// Jobs that run 1.5 s.
+reel_sim::Options slow_jobs() {
+  reel_sim::Options o;
+  o.config.job.duration_ms = 1500;
+  return o;
+}
+
 // The states the journal recorded for job `id`, in order.
 std::vector<JobState> states_of(const std::filesystem::path& path, const std::string& id) {
   std::vector<JobState> out;
@@ -215,6 +222,39 @@ TEST(JournaledOnSimulator, VeniceRunRecordsTheHandleAndNeverTheKey) {
   EXPECT_EQ(w.sim.counters().jobs_created, 1);
 }
 
+TEST(JournaledOnSimulator, VenicePrivateOneTimeLinkIsRecordedAndUsedOnceOnResume) {
+  World w(slow_jobs());
+  std::string link;
+  {
+    Journal store = w.journal();
+    reel::venice::QueueRequest request = venice_request("a private fox");
+    request.model = "grok-imagine-text-to-video-private";
+    request.duration = "6s";
+    VeniceJob job(w.http, w.venice(), w.venice_account, w.options(400ms));
+    const auto first = w.run(run_generate(store, job, request, w.dir / "p.mp4", {}));
+    ASSERT_EQ(first.outcome.kind, OutcomeKind::deadline) << first.outcome.error.message();
+    // The submitted entry already carries the one-time link.
+    auto parsed = reel::store::inspect_journal(store.path());
+    ASSERT_TRUE(parsed);
+    ASSERT_GE(parsed->entries.size(), 2u);
+    ASSERT_EQ(parsed->entries[1].state, JobState::submitted);
+    ASSERT_TRUE(parsed->entries[1].handle->download_url);
+    link = *parsed->entries[1].handle->download_url;
+  }
+  Journal store = w.journal();
+  const auto record = store.unfinished().at(0);
+  EXPECT_EQ(record.handle->download_url, link);
+  VeniceJob job(w.http, w.venice(), w.venice_account, reel::store::handle_of(record), w.options());
+  const auto done = w.run(run_resume(store, record, job));
+  ASSERT_EQ(done.outcome.kind, OutcomeKind::succeeded) << done.outcome.error.message();
+  EXPECT_TRUE(done.finished);
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_created, 1);
+  EXPECT_EQ(c.jobs.at(0).download_fetches, 1);
+  EXPECT_EQ(c.media_requests_with_authorization, 0);
+  w.expect_no_key_in_journal();
+}
+
 TEST(JournaledOnSimulator, KeyMintedByVideoJobIsRecordedBeforeTheCreate) {
   World w;
   Journal store = w.journal();
@@ -265,12 +305,6 @@ void resume_after_deadline(World& w, reel::job::Account& account, MakeProvider p
   for (const auto& [prompt, n] : c.jobs_created_by_prompt) EXPECT_EQ(n, 1) << prompt;
   ASSERT_EQ(c.jobs.size(), 1u);
   EXPECT_TRUE(c.jobs[0].cleaned);
-}
-
-reel_sim::Options slow_jobs() {
-  reel_sim::Options o;
-  o.config.job.duration_ms = 1500;
-  return o;
 }
 
 TEST(JournaledOnSimulator, LumenfallResumedAfterTheDeadlineWithoutASecondCreate) {

@@ -14,6 +14,7 @@
 #include <reel/store/journal_format.hpp>
 #include <reel/store/record.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -88,13 +89,14 @@ inline Result<ParsedJournal, StoreError> inspect_journal(const std::filesystem::
   return read_journal(*data, max_record);
 }
 
-/// The default job store: an fsync'd append-only journal file.
+/// The default job store: an fsync'd append-only journal file. Not thread-safe: use it from
+/// one thread (the jobs' executor); each `append` blocks for its `fsync`.
 class Journal {
 public:
   struct Options {
     /// fsync after every append (off only for benchmarks and tests that measure nothing durable).
     bool sync = true;
-    /// The largest record accepted (reading and writing).
+    /// The largest record accepted (reading and writing); at most `max_record_limit`.
     std::uint32_t max_record = default_max_record;
   };
 
@@ -102,6 +104,9 @@ public:
   static Result<Journal, StoreError> open(std::filesystem::path path, Options options) {
     Journal j;
     j.path_ = std::move(path);
+    // A length read from JSON text is at least 0x20000000: such lengths must stay invalid, so
+    // that the bytes of a torn record never pass for a later valid one.
+    options.max_record = std::min(options.max_record, max_record_limit);
     j.options_ = options;
     std::error_code ec;
     std::filesystem::remove(temp_path(j.path_), ec);  // a compaction that never got renamed

@@ -27,6 +27,8 @@ inline constexpr std::string_view journal_header{"RJNL\x01\x00\x00\x00", 8};
 inline constexpr std::size_t frame_header_size = 8;
 /// The default limit on one record's payload.
 inline constexpr std::uint32_t default_max_record = 1u << 20;
+/// The largest `max_record` a Journal accepts (256 MiB).
+inline constexpr std::uint32_t max_record_limit = 1u << 28;
 
 namespace detail {
 inline constexpr std::array<std::uint32_t, 256> crc32_table = [] {
