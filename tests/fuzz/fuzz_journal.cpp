@@ -88,7 +88,8 @@ void check(const std::string_view input) {
     reel::store::JobRecord back;
     reel::store::apply(back, read->entries[0]);
     if (back.state != record.state || back.submitted() != record.submitted() || back.outcome != record.outcome ||
-        back.idempotency_key() != record.idempotency_key() || back.file != record.file) {
+        back.idempotency_key() != record.idempotency_key() || back.file != record.file ||
+        back.provider() != record.provider()) {
       die("a snapshot lost part of its record", input);
     }
   }

@@ -193,6 +193,7 @@ TEST(Journal, RoundTripThroughTheFile) {
   EXPECT_EQ(a->intent->request.text, R"({"model":"sora-2","prompt":"first"})");
   EXPECT_EQ(a->intent->request_hash, reel::store::request_hash(a->intent->request.text));
   EXPECT_EQ(a->idempotency_key(), "reel-key-a");
+  EXPECT_EQ(a->provider(), "lumenfall");
   const auto b = j.find("b");
   ASSERT_TRUE(b);
   EXPECT_EQ(b->state, JobState::intent);

@@ -332,7 +332,7 @@ asio::awaitable<JournaledOutcome, typename H::executor_type> resume(S& store, co
   out.id = record.id;
   out.kind = RunKind::skipped;
   out.outcome.handle = job.handle();
-  const std::string provider = record.handle ? record.handle->provider : record.intent ? record.intent->provider : "";
+  const std::string provider = record.provider();
   if (record.finished()) {
     out.finished = true;
     out.outcome.kind = record.outcome.value_or(job::OutcomeKind::succeeded);

@@ -158,6 +158,11 @@ struct JobRecord {
   /// Whether the provider accepted the job (a handle with an id is recorded).
   bool submitted() const noexcept { return handle && handle->submitted(); }
   bool finished() const noexcept { return state == JobState::finished; }
+  /// The provider's name ("venice", "lumenfall"), from the handle or the intent.
+  std::string provider() const {
+    if (handle && !handle->provider.empty()) return handle->provider;
+    return intent ? intent->provider : std::string();
+  }
   /// The idempotency key to resubmit with, if the provider has keys.
   std::optional<std::string> idempotency_key() const {
     if (handle && handle->idempotency_key) return handle->idempotency_key;
