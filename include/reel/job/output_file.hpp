@@ -8,6 +8,7 @@
 #include <reel/config.hpp>
 #include <reel/http/body.hpp>
 #include <reel/http/message.hpp>
+#include <reel/job/error.hpp>
 
 #include <charconv>
 #include <cstdint>
@@ -64,7 +65,7 @@ public:
       if ((error_ = sink_.create(part_.string()))) return std::nullopt;
       started_ = true;
       if (head.content_length) expected_ = *head.content_length;
-      return http::SinkRef(sink_);
+      return part_sink();
     }
     if (head.status == 206) {
       const auto range = head.headers.find("Content-Range");
@@ -76,13 +77,15 @@ public:
       }
       if ((error_ = sink_.open_append(part_.string()))) return std::nullopt;
       expected_ = total;
-      return http::SinkRef(sink_);
+      return part_sink();
     }
     return std::nullopt;
   }
 
   /// The file error from the last `choose`, if opening failed.
   std::error_code open_error() const noexcept { return error_; }
+  /// The system's error of the last failed write or sync of the part file (e.g. ENOSPC).
+  std::error_code write_error() const noexcept { return write_error_; }
   /// True when a 206 did not continue where the part file ends (start over without Range).
   bool mismatched_range() const noexcept { return mismatched_range_; }
   /// The size announced by the last head (Content-Length, or Content-Range's total).
@@ -133,9 +136,30 @@ public:
   }
 
 private:
+  // The part file's sink as the HTTP client sees it: a failed write or sync (a full disk, a file
+  // size limit) ends the transfer with `Errc::file_error`, which is not retried like a network
+  // failure; the system's error is kept in `write_error()`.
+  struct PartSink {
+    OutputFile* file = nullptr;
+    std::error_code write(std::string_view bytes) { return check(file->sink_.write(bytes)); }
+    std::error_code finish() { return check(file->sink_.finish()); }
+    std::error_code check(std::error_code ec) {
+      if (!ec) return ec;
+      file->write_error_ = ec;
+      return make_error_code(Errc::file_error);
+    }
+  };
+  http::SinkRef part_sink() {
+    write_error_.clear();
+    part_sink_.file = this;
+    return http::SinkRef(part_sink_);
+  }
+
   std::filesystem::path final_;
   std::filesystem::path part_;
   http::FileSink sink_;
+  PartSink part_sink_;
+  std::error_code write_error_;
   std::optional<std::uint64_t> expected_;
   std::error_code error_;
   bool mismatched_range_ = false;
