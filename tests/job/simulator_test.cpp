@@ -5,6 +5,7 @@
 
 #include <reel/http/asio_client.hpp>
 #include <reel/job/batch.hpp>
+#include <reel/job/runner.hpp>
 #include <reel/job/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
@@ -319,6 +320,67 @@ TEST(JobOnSimulator, VeniceCreateResetIsAmbiguousAndNotRepeated) {
   const auto c = w.sim.counters();
   EXPECT_EQ(c.jobs_created, 1);  // the provider did create it: the client must not create another
   EXPECT_EQ(c.jobs_created_by_prompt.at("maybe once"), 1);
+}
+
+// The server vanishes (listeners and connections closed) while 40 jobs share two pooled
+// connections, many of their requests queued for a slot. Every failure feeds the account's abuse
+// guard (10 in 30 s), which then holds every request back: the jobs stop hammering a dead server
+// and end by their failed-poll limit or, at the latest, at their deadline (no request is sent
+// past it), each with its handle. Nothing hangs.
+TEST(JobOnSimulator, ServerVanishingUnderQueuedRequestsEndsEveryJob) {
+  reel_sim::Options o = World::fast();
+  o.config.job.polls = 1'000'000;  // never done
+  World w(std::move(o));
+  reel::http::ClientOptions client_options;
+  client_options.max_connections_per_origin = 2;
+  reel::http::Client http(w.io.get_executor(), client_options);
+  reel::JobRunner runner(reel::steady_clock(), reel::RunnerOptions{40});
+  const auto request = lumenfall_request("vanishing");
+  std::vector<std::unique_ptr<LumenfallJob>> jobs;
+  std::vector<reel::job::Outcome> outcomes(40);
+  int ended = 0;
+  const auto deadline = reel::steady_clock().now() + 15s;
+  for (std::size_t i = 0; i < 40; ++i) {
+    reel::JobOptions options = w.options();
+    options.poll = reel::policy::FixedInterval{20ms};
+    options.poll_bounds = {10ms, 1s};
+    options.max_failed_polls = 3;
+    options.deadline = deadline;
+    jobs.push_back(std::make_unique<LumenfallJob>(http, w.lumenfall(), w.lumenfall_account, options));
+    runner.add(*jobs.back(), request, w.dir / ("job-" + std::to_string(i) + ".mp4"), [&, i](reel::job::Outcome out) {
+      outcomes[i] = std::move(out);
+      ++ended;
+    });
+  }
+  // Once every job was submitted and polls are under way, the server goes away.
+  asio::steady_timer vanish(w.io);
+  std::function<void()> check = [&] {
+    vanish.expires_after(50ms);
+    vanish.async_wait([&](std::error_code) {
+      if (w.sim.counters().jobs_created < 40 || jobs[39]->polls() < 3) return check();
+      w.sim.sim.close();
+    });
+  };
+  check();
+  w.run([&]() -> asio::awaitable<int> {
+    co_await runner.run();
+    co_return 0;
+  }());
+  EXPECT_LE(reel::steady_clock().now(), deadline + 2s);  // ended by the deadline (with slack for a loaded machine)
+  EXPECT_EQ(ended, 40);
+  int by_failures = 0;
+  for (const auto& out : outcomes) {
+    EXPECT_TRUE(out.kind == OutcomeKind::error || out.kind == OutcomeKind::deadline) << out.error.message();
+    if (out.kind == OutcomeKind::error) {
+      ++by_failures;
+      EXPECT_NE(out.error.code.category(), reel::job::job_category()) << out.error.message();  // a transport error
+    }
+    EXPECT_TRUE(out.handle.submitted());
+  }
+  // The guard let about 10 failures through per 30 s, plus those already on their way; once it
+  // holds requests back beyond the deadline, the jobs end at once (deadline) instead of waiting.
+  (void)by_failures;
+  EXPECT_LE(w.lumenfall_account.limiter().recent_failures(), 10u + 40u);
 }
 
 TEST(JobOnSimulator, HundredConcurrentJobsWithinVeniceLimits) {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -192,6 +193,35 @@ TEST(RateLimiter, PauseArrivingWhileWaitingIsHonoured) {
   clock.run(io);
   ASSERT_EQ(grants.at.size(), 2u);
   EXPECT_EQ(grants.at[1].second, 35s);
+}
+
+}  // namespace
+
+namespace {
+
+// A slot that would only come after the caller's deadline is refused at once (timed_out), and
+// given back: the next caller gets it.
+TEST(RateLimiter, ASlotPastTheDeadlineIsRefusedAtOnceAndGivenBack) {
+  asio::io_context io;
+  reel::VirtualClock clock;
+  RateLimiter limiter(clock, {{"queue", RateLimit{1, 60s, 0s}}});
+  const auto start = clock.now();
+  std::vector<std::pair<std::error_code, Duration>> results;
+  auto take = [&](std::optional<reel::Clock::time_point> deadline) -> asio::awaitable<void> {
+    const std::error_code ec = co_await limiter.acquire("queue", deadline);
+    results.emplace_back(ec, std::chrono::duration_cast<Duration>(clock.now() - start));
+  };
+  asio::co_spawn(io, take(std::nullopt), asio::detached);
+  asio::co_spawn(io, take(start + 10s), asio::detached);
+  asio::co_spawn(io, take(std::nullopt), asio::detached);
+  clock.run(io);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_FALSE(results[0].first);
+  EXPECT_EQ(results[0].second, 0s);
+  EXPECT_EQ(results[1].first, std::errc::timed_out);
+  EXPECT_EQ(results[1].second, 0s);  // refused without waiting
+  EXPECT_FALSE(results[2].first);
+  EXPECT_EQ(results[2].second, 60s);  // the refused slot did not push it to 120 s
 }
 
 }  // namespace

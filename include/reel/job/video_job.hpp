@@ -581,7 +581,10 @@ private:
       if (options_.deadline && clock().now() >= *options_.deadline) {
         co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed"));
       }
-      if (const std::error_code ec = co_await account_.limiter().acquire(bucket)) {
+      if (const std::error_code ec = co_await account_.limiter().acquire(bucket, options_.deadline)) {
+        if (ec == std::errc::timed_out) {
+          co_return fail(error(job::Errc::deadline_exceeded, "the rate limit allows no request before the job's deadline"));
+        }
         co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
       }
       http::RequestOptions options;

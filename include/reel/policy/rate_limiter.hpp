@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -61,9 +62,10 @@ public:
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
 
-  /// Waits until a request to `bucket` may be sent and takes its slot. Returns an empty code, or
-  /// `operation_aborted` when the caller's cancellation slot fired (the slot is given back).
-  asio::awaitable<std::error_code> acquire(std::string_view bucket) {
+  /// Waits until a request to `bucket` may be sent and takes its slot. Returns an empty code,
+  /// `operation_aborted` when the caller's cancellation slot fired, or `std::errc::timed_out` at
+  /// once when the slot would only come after `deadline` (in both cases the slot is given back).
+  asio::awaitable<std::error_code> acquire(std::string_view bucket, std::optional<time_point> deadline = std::nullopt) {
     for (;;) {
       const time_point now = clock_.now();
       Bucket* b = find(bucket);
@@ -76,16 +78,17 @@ public:
         b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
       }
       if (at <= now) co_return std::error_code();
+      if (deadline && at > *deadline) {
+        give_back(b, at);
+        co_return make_error_code(std::errc::timed_out);
+      }
       ++waiting_;
       const std::error_code ec = co_await clock_.sleep_until(at);
       --waiting_;
       // The bucket may have been paused meanwhile; give the slot back and look again then.
       const bool recheck = !ec && (paused_until(b) > clock_.now() || guard_until(clock_.now()) > clock_.now());
       if (ec || recheck) {
-        if (b != nullptr && b->limit.requests > 0) {
-          const auto it = std::find(b->grants.begin(), b->grants.end(), at);
-          if (it != b->grants.end()) b->grants.erase(it);
-        }
+        give_back(b, at);
         if (ec) co_return ec;
         continue;
       }
@@ -136,6 +139,12 @@ private:
   Bucket* find(std::string_view name) {
     const auto it = buckets_.find(name);
     return it == buckets_.end() ? nullptr : &it->second;
+  }
+  // Forgets the slot reserved at `at`.
+  static void give_back(Bucket* b, time_point at) {
+    if (b == nullptr || b->limit.requests <= 0) return;
+    const auto it = std::find(b->grants.begin(), b->grants.end(), at);
+    if (it != b->grants.end()) b->grants.erase(it);
   }
   static time_point paused_until(const Bucket* b) { return b != nullptr ? b->paused_until : time_point{}; }
 

@@ -203,6 +203,15 @@ public:
   Simulator& operator*() { return sim_; }
   Simulator* operator->() { return &sim_; }
 
+  /// Closes the listeners and every open connection, as a server that vanishes (on the
+  /// simulator's thread; returns once done).
+  void close() {
+    std::packaged_task<void()> task([this] { sim_.close(); });
+    auto done = task.get_future();
+    asio::post(io_, [&task] { task(); });
+    done.get();
+  }
+
   /// Runs `f(core)` on the simulator's thread and returns its result.
   template <class F>
   auto with_core(F f) {
