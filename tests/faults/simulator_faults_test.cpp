@@ -188,7 +188,7 @@ TEST(SimFaults, VeniceDownloadCutShortEveryTimeEndsBeforeTheFetchLimitWithoutAFi
   w.sim.rules(R"([{"match":{"endpoint":"venice.download"},"fault":{"truncate_at":1000}}])");
   VeniceJob job(w.http, w.venice(), w.venice_account, w.options());
   const auto o = w.run(generate(job, venice_request("always short"), w.out("t.mp4")));
-  expect_ending(o, OutcomeKind::error, std::nullopt, w.out("t.mp4"));
+  expect_ending(o, OutcomeKind::error, reel::http::Errc::unexpected_eof, w.out("t.mp4"));
   EXPECT_FALSE(o.cleaned_up);
   const auto c = w.sim.counters();
   EXPECT_FALSE(c.jobs.at(0).cleaned);  // the provider's copy is kept: nothing safe on disk yet
@@ -301,10 +301,25 @@ TEST(SimFaults, CleanupFailingForeverDoesNotUndoTheVideo) {
   EXPECT_EQ(count(c, "venice.complete 500"), 5);  // the retry policy's 5 attempts, no more
 }
 
+TEST(SimFaults, CleanupStallAgainstTheDeadlineLeavesTheVideoSafe) {
+  World w(fast_options());
+  w.sim.rules(R"([{"match":{"endpoint":"lumenfall.delete"},"fault":{"stall_ms":10000,"stall_at":0}}])");
+  reel::JobOptions options = w.options(1500ms);
+  options.timeouts.response_headers = 30s;
+  LumenfallJob job(w.http, w.lumenfall(), w.lumenfall_account, options);
+  const auto start = std::chrono::steady_clock::now();
+  const auto o = w.run(generate(job, lumenfall_request("cleanup vs deadline"), w.out("c.mp4")));
+  EXPECT_LT(since(start), 4s) << "the deadline did not bound the stalled cleanup";
+  expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("c.mp4"));
+  EXPECT_EQ(o.error.code, Errc::deadline_exceeded) << o.error.message();  // reported, not undoing the video
+  EXPECT_FALSE(o.cleaned_up);
+  EXPECT_EQ(reel_test::read_file(w.out("c.mp4")), expected_video());
+}
+
 // ---- storms --------------------------------------------------------------------------------------
 
-// Known gap (docs/faults.md): the guard's pause is not bounded by the job's deadline, so a job
-// whose account is paused ends with `deadline` only when the pause (here 30 s) is over.
+// The account's guard pauses it for 30 s; a request the pause puts past the deadline is refused
+// at once with `deadline`.
 TEST(SimFaults, Venice5xxStormStopsAtTheAbuseGuardThenResumes) {
   World w(fast_options());
   w.sim.rules(R"([{"match":{"endpoint":"venice.retrieve"},"fault":{"status":500}}])");
@@ -326,9 +341,8 @@ TEST(SimFaults, Venice5xxStormStopsAtTheAbuseGuardThenResumes) {
   EXPECT_TRUE(c.jobs.at(0).cleaned);
 }
 
-// The known gap above, as the test that passes once it is closed (run it with
-// --gtest_also_run_disabled_tests): a paused account must not keep a job past its deadline.
-TEST(SimFaults, DISABLED_TheDeadlineBoundsTheAbuseGuardPause) {
+// A paused account never keeps a job past its deadline.
+TEST(SimFaults, TheDeadlineBoundsTheAbuseGuardPause) {
   World w(fast_options());
   w.sim.rules(R"([{"match":{"endpoint":"venice.retrieve"},"fault":{"status":500}}])");
   VeniceJob job(w.http, w.venice(), w.venice_account, w.options(2s));

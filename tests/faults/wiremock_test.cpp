@@ -243,7 +243,7 @@ TEST(WireMockFaults, LumenfallMediaAlwaysBrokenKeepsTheHandleAndTheRemoteCopy) {
   Local l;
   LumenfallJob job(l.http, lf.provider(), l.account, l.options());
   const auto o = l.run(generate(job, lumenfall_request("wiremock broken"), l.out("b.mp4")));
-  expect_ending(o, OutcomeKind::error, std::nullopt, l.out("b.mp4"));
+  expect_ending(o, OutcomeKind::error, reel::http::Errc::bad_status_line, l.out("b.mp4"));
   EXPECT_EQ(o.handle.job_id, "video_wm1");
   EXPECT_FALSE(o.cleaned_up);
   EXPECT_EQ(wm.count("GET", "/cdn/video_wm1.mp4"), 5);  // the retry policy's attempts
