@@ -43,6 +43,10 @@ inline constexpr FlagSpec flag_specs[] = {
     {"json", "", "machine-readable events and the result on stdout, one JSON object per line"},
     {"dry-run", "", "print the HTTP requests that would be sent (key redacted); send nothing"},
     {"verbose", "", "log each request line and status to stderr"},
+    {"journal", "FILE", "the job journal (default $REEL_JOURNAL, else $XDG_STATE_HOME/reel/journal, else ~/.local/state/reel/journal)"},
+    {"no-journal", "", "record nothing in the job journal"},
+    {"all", "", "jobs: include finished jobs not yet compacted; resume: every unfinished job"},
+    {"concurrency", "N", "resume: jobs run at a time (default 8)"},
     {"help", "", "this help"},
 };
 
@@ -50,10 +54,13 @@ inline constexpr FlagSpec flag_specs[] = {
 struct Args {
   std::string command;
   std::optional<std::string> provider, model, prompt, prompt_file, resolution, aspect_ratio, image, output, handle,
-      base_url, poll;
+      base_url, poll, journal;
+  std::optional<std::string> id;  ///< resume ID, forget ID: a job's local id
   std::optional<int> duration;
+  int concurrency = 8;
   std::optional<std::chrono::milliseconds> timeout;
-  bool no_cleanup = false, accept_consent = false, json = false, dry_run = false, verbose = false, help = false;
+  bool no_cleanup = false, accept_consent = false, json = false, dry_run = false, verbose = false, help = false,
+       no_journal = false, all = false;
 };
 
 /// "90s", "10m", "500ms", "1h", or a number of seconds.
@@ -113,6 +120,14 @@ inline UsageError set_flag(Args& a, std::string_view name, const std::string& v)
   } else if (name == "timeout") {
     a.timeout = parse_duration(v);
     if (!a.timeout || a.timeout->count() <= 0) return {"--timeout takes a duration such as 90s, 10m or 500ms, not \"" + v + "\""};
+  } else if (name == "journal") {
+    if (v.empty()) return {"--journal needs a file name"};
+    text(a.journal);
+  } else if (name == "concurrency") {
+    if (v.empty() || v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1) {
+      return {"--concurrency takes a number from 1 to 999, not \"" + v + "\""};
+    }
+    a.concurrency = std::stoi(v);
   } else if (name == "poll") {
     const bool fixed = v == "fixed" || (v.rfind("fixed:", 0) == 0 && parse_duration(std::string_view(v).substr(6)));
     if (!fixed && v != "backoff" && v != "eta") return {"--poll must be fixed[:DURATION], backoff or eta, not \"" + v + "\""};
@@ -132,6 +147,10 @@ Args parse_args(const std::vector<std::string>& argv, Allowed&& allowed) {
   if (i < argv.size() && argv[i].rfind("--", 0) != 0) a.command = argv[i++];
   for (; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
+    if (arg.rfind("--", 0) != 0 && !a.command.empty() && !a.id && allowed(a.command, "id")) {
+      a.id = arg;  // the one positional argument (a job's local id) of the commands that take it
+      continue;
+    }
     if (arg.rfind("--", 0) != 0 || arg.size() == 2) throw UsageError{"unexpected argument \"" + arg + "\""};
     std::string name = arg.substr(2);
     std::optional<std::string> value;
@@ -155,6 +174,8 @@ Args parse_args(const std::vector<std::string>& argv, Allowed&& allowed) {
       if (name == "json") a.json = true;
       if (name == "dry-run") a.dry_run = true;
       if (name == "verbose") a.verbose = true;
+      if (name == "no-journal") a.no_journal = true;
+      if (name == "all") a.all = true;
       continue;
     }
     if (!value) {

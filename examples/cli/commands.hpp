@@ -8,6 +8,8 @@
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "job_commands.hpp"
+#include "journal_commands.hpp"
+#include "resume_commands.hpp"
 
 #include <asio/awaitable.hpp>
 
@@ -45,22 +47,29 @@ inline const std::vector<Command>& commands() {
       {"quote", "price a video before generating it",
        {"model", "prompt", "prompt-file", "duration", "resolution", "aspect-ratio", "image"}, true, false,
        REEL_CLI_BY_PROVIDER(quote)},
-      {"generate", "submit, wait, download and clean up in one",
+      {"generate", "submit, wait, download and clean up in one (recorded in the job journal)",
        {"model", "prompt", "prompt-file", "duration", "resolution", "aspect-ratio", "image", "accept-consent", "output",
-        "poll", "no-cleanup"},
-       true, false, REEL_CLI_BY_PROVIDER(generate)},
-      {"submit", "submit a job and print its handle (JSON) on stdout",
-       {"model", "prompt", "prompt-file", "duration", "resolution", "aspect-ratio", "image", "accept-consent"}, true,
-       false,
-       REEL_CLI_BY_PROVIDER(submit)},
+        "poll", "no-cleanup", "journal", "no-journal"},
+       true, false, REEL_CLI_BY_PROVIDER(generate_command)},
+      {"submit", "submit a job and print its handle (JSON) on stdout (recorded in the job journal)",
+       {"model", "prompt", "prompt-file", "duration", "resolution", "aspect-ratio", "image", "accept-consent", "journal",
+        "no-journal"},
+       true, false, REEL_CLI_BY_PROVIDER(submit_command)},
       {"status", "read a job's status once", {"handle"}, true, true, REEL_CLI_BY_PROVIDER(status)},
       {"wait", "wait for a job, download the video and clean up (resumes after a deadline)",
-       {"handle", "output", "poll", "no-cleanup"}, true, true, REEL_CLI_BY_PROVIDER(finish, true)},
+       {"handle", "output", "poll", "no-cleanup", "journal", "no-journal"}, true, true,
+       REEL_CLI_BY_PROVIDER(finish_command, true)},
       {"download", "download a job's video (waits if it is not ready yet); keeps the provider's copy",
-       {"handle", "output", "poll"}, true, true, REEL_CLI_BY_PROVIDER(finish, false)},
-      {"cleanup", "delete the provider's copy of a job (and revoke its download link)", {"handle"}, true, true,
-       REEL_CLI_BY_PROVIDER(cleanup)},
+       {"handle", "output", "poll", "journal", "no-journal"}, true, true, REEL_CLI_BY_PROVIDER(finish_command, false)},
+      {"cleanup", "delete the provider's copy of a job (and revoke its download link)",
+       {"handle", "journal", "no-journal"}, true, true, REEL_CLI_BY_PROVIDER(cleanup_command)},
       {"cancel", "stop a running job (Lumenfall)", {"handle"}, true, true, REEL_CLI_BY_PROVIDER(cancel)},
+      {"jobs", "list the job journal's unfinished jobs (--all: also finished ones not yet compacted)",
+       {"journal", "all"}, false, false, jobs_command},
+      {"resume", "finish unfinished jobs of the journal (--all, or one ID) without submitting again",
+       {"journal", "all", "id", "concurrency", "poll", "no-cleanup"}, false, false, resume_command},
+      {"forget", "drop job ID from the journal (e.g. an ambiguous Venice submit checked by hand)", {"journal", "id"},
+       false, false, forget_command},
   };
   return table;
 }
@@ -113,7 +122,9 @@ inline std::string general_help() {
 
 /// `reel <command> --help`.
 inline std::string command_help(const Command& c) {
-  std::string s = "usage: reel " + std::string(c.name) + (c.needs_handle ? " --handle FILE" : "") + " [flags]\n" +
+  const bool takes_id = std::find(c.flags.begin(), c.flags.end(), "id") != c.flags.end();
+  std::string s = "usage: reel " + std::string(c.name) + (c.needs_handle ? " --handle FILE" : "") +
+                  (takes_id ? " [ID]" : "") + " [flags]\n" +
                   std::string(c.summary) + "\n\nflags:\n";
   for (const std::string_view f : c.flags) s += flag_help(f);
   for (const std::string_view f : common_flags) s += flag_help(f);

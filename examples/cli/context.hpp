@@ -36,6 +36,7 @@ struct Context {
   std::optional<reel::Venice> venice;
   std::optional<reel::Lumenfall> lumenfall;
   std::optional<reel::job::JobHandle> handle;  ///< from --handle
+  std::optional<std::filesystem::path> journal;  ///< the job journal, unless --no-journal (or a dry run)
 };
 
 /// The whole content of a file, or of stdin for "-".

@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
                                             : reel_cli::AnyClient(real);
   reel::job::Account account(reel::steady_clock(), provider == "venice" ? reel::job::AccountLimits::venice()
                                                                          : reel::job::AccountLimits::none());
-  reel_cli::Context ctx{args, http, account, std::nullopt, std::nullopt, handle};
+  reel_cli::Context ctx{args, http, account, std::nullopt, std::nullopt, handle, std::nullopt};
   if (command->needs_provider) {
     const std::string base = args.base_url ? *args.base_url : handle ? handle->base_url : std::string();
     if (provider == "venice") {
@@ -149,6 +150,16 @@ int main(int argc, char** argv) {
     }
   }
   key.assign(key.size(), '\0');
+
+  // The job journal, for the commands that take one.
+  if (reel_cli::takes_flag(args.command, "journal") && !args.no_journal && !args.dry_run) {
+    const std::filesystem::path path = args.journal ? std::filesystem::path(*args.journal) : reel_cli::default_journal_path();
+    if (!path.empty()) {
+      ctx.journal = std::filesystem::absolute(path);
+    } else if (!command->needs_provider) {
+      return refuse(json, args.command, Exit::usage, "no journal: give --journal FILE or set REEL_JOURNAL (or HOME)");
+    }
+  }
 
   // Run the command; SIGINT/SIGTERM cancel it (the job ends as "cancelled" with its handle).
   std::optional<Exit> exit_code;

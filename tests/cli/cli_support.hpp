@@ -44,15 +44,20 @@ inline void write_file(const fs::path& p, const std::string& text) {
   out << text;
 }
 
-/// The environment of this process without the provider keys, plus `extra`.
+/// The environment of this process without the provider keys, plus `extra`. The CLI's default
+/// job journal goes to a scratch state directory, never the user's.
 inline std::vector<std::string> environment(const std::map<std::string, std::string>& extra) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
     const std::string name = entry.substr(0, entry.find('='));
-    if (name == "VENICE_API_KEY" || name == "LUMENFALL_API_KEY" || extra.count(name) != 0) continue;
+    if (name == "VENICE_API_KEY" || name == "LUMENFALL_API_KEY" || name == "REEL_JOURNAL" || name == "XDG_STATE_HOME" ||
+        extra.count(name) != 0) {
+      continue;
+    }
     env.push_back(entry);
   }
+  if (extra.count("XDG_STATE_HOME") == 0) env.push_back("XDG_STATE_HOME=" + (fs::temp_directory_path() / "reel-cli-test-state").string());
   for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
   return env;
 }

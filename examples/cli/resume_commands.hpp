@@ -1,0 +1,364 @@
+// `reel jobs`, `reel resume` and `reel forget`: the commands that work on the job journal and
+// need no provider on the command line (each job names its own; its key comes from that
+// provider's environment variable, its base URL from the journal).
+#pragma once
+
+#include "context.hpp"
+#include "job_commands.hpp"
+#include "journal_commands.hpp"
+#include "journal_file.hpp"
+
+#include <reel/store/journal.hpp>
+#include <reel/store/journaled.hpp>
+
+#include <asio/awaitable.hpp>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reel_cli {
+
+/// `{"event":"job"}`: one job of `reel jobs --json`, or how `reel resume` ended it.
+struct JobEvent {
+  std::string event = "job";
+  std::string id;        ///< the local id (for `resume ID`, `forget ID`)
+  std::string provider;
+  std::string model;
+  std::string state;     ///< the journal state (intent, submitted, running, ..., ended, finished)
+  std::optional<std::string> job_id;
+  std::optional<std::string> output;
+  std::optional<std::int64_t> age_seconds;
+  std::optional<std::string> outcome;  ///< how the last run ended (jobs) or this one (resume)
+  std::optional<std::string> kind;     ///< resume: resumed, resubmitted, ambiguous, skipped
+  std::optional<int> exit_code;        ///< resume: this job's exit code
+  std::optional<std::string> file;
+  std::optional<std::string> error;
+};
+
+/// How severe an exit code is, for the exit code of many jobs (the most severe wins): jobs
+/// that may still finish, then ambiguous ones, then failures, rejections, errors, keys.
+inline int severity(Exit e) {
+  switch (e) {
+    case Exit::ok: return 0;
+    case Exit::deadline: return 1;
+    case Exit::cancelled: return 2;
+    case Exit::ambiguous: return 3;
+    case Exit::failed: return 4;
+    case Exit::rejected: return 5;
+    case Exit::error: return 6;
+    case Exit::auth: return 7;
+    case Exit::usage: return 8;
+  }
+  return 6;
+}
+
+inline JobEvent job_event(const reel::store::JobRecord& r, std::int64_t first_at) {
+  JobEvent e;
+  e.id = r.id;
+  e.provider = r.provider();
+  e.model = r.handle && !r.handle->model.empty() ? r.handle->model : r.intent ? r.intent->model : std::string();
+  e.state = std::string(reel::store::to_string(r.state));
+  if (r.submitted()) e.job_id = r.handle->job_id;
+  if (r.intent) e.output = r.intent->output;
+  if (first_at > 0) e.age_seconds = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::time(nullptr)) - first_at);
+  if (r.outcome) e.outcome = std::string(reel::job::to_string(*r.outcome));
+  e.file = r.file;
+  if (!r.error.empty()) e.error = r.error;
+  return e;
+}
+
+inline std::string age_text(std::optional<std::int64_t> s) {
+  if (!s) return "-";
+  if (*s < 120) return std::to_string(*s) + "s";
+  if (*s < 7200) return std::to_string(*s / 60) + "m";
+  if (*s < 172800) return std::to_string(*s / 3600) + "h";
+  return std::to_string(*s / 86400) + "d";
+}
+
+/// `reel jobs [--all]`: the journal's unfinished jobs (and finished ones not yet compacted).
+inline asio::awaitable<Exit> jobs_command(Context& c) {
+  if (!c.journal) throw UsageError{"reel jobs reads the journal: not with --no-journal or --dry-run"};
+  std::vector<std::string> problems;
+  const std::vector<ListedJob> jobs = list_jobs(*c.journal, problems);
+  if (!c.args.json) std::printf("%-18s  %-9s  %-30s  %-10s  %-28s  %-5s  %s\n", "ID", "PROVIDER", "MODEL", "STATE", "JOB", "AGE", "OUTPUT");
+  for (const ListedJob& j : jobs) {
+    if (j.record.finished() && !c.args.all) continue;
+    const JobEvent e = job_event(j.record, j.first_at);
+    if (c.args.json) {
+      emit(e);
+    } else {
+      std::string state = e.state;
+      if (e.outcome && j.record.state == reel::store::JobState::ended) state += ":" + *e.outcome;
+      std::printf("%-18s  %-9s  %-30s  %-10s  %-28s  %-5s  %s\n", e.id.c_str(), e.provider.c_str(), e.model.c_str(),
+                  state.c_str(), e.job_id.value_or("-").c_str(), age_text(e.age_seconds).c_str(),
+                  e.output.value_or("-").c_str());
+    }
+  }
+  for (const std::string& p : problems) std::fprintf(stderr, "reel: warning: %s\n", p.c_str());
+  if (c.args.json) emit(result_of(c, problems.empty() ? Exit::ok : Exit::error));
+  std::fflush(stdout);
+  co_return problems.empty() ? Exit::ok : Exit::error;
+}
+
+/// One job to resume, and how it ended.
+struct ResumeItem {
+  reel::store::JobRecord record;
+  reel::store::Journal* store = nullptr;
+  JobEvent result;
+  Exit code = Exit::ok;
+};
+
+/// A job whose video is already safe under its final name (the process stopped after the
+/// download, before the journal said finished): only the cleanup is left, and a job the
+/// provider no longer knows was cleaned already. Returns false when this does not apply.
+template <class P>
+asio::awaitable<bool> finish_safe_file(Context& c, ResumeItem& item, const P& provider) {
+  using reel::store::JobState;
+  const reel::store::JobRecord& r = item.record;
+  const bool safe = r.state == JobState::downloaded || r.state == JobState::cleaned ||
+                    (r.state == JobState::ended && r.outcome == reel::job::OutcomeKind::succeeded);
+  const std::string file = r.file ? *r.file : r.intent ? r.intent->output : std::string();
+  std::error_code ec;
+  if (!safe || !r.submitted() || file.empty() || !std::filesystem::is_regular_file(file, ec)) co_return false;
+  reel::store::Journal& store = *item.store;
+  auto append = [&store, &r](JobState s, bool end) {
+    reel::store::Entry e;
+    e.job = r.id;
+    e.state = s;
+    if (end) {
+      e.outcome = std::string(reel::job::to_string(reel::job::OutcomeKind::succeeded));
+      e.file = r.file ? *r.file : r.intent->output;
+    }
+    return store.append(std::move(e));
+  };
+  if constexpr (reel::CleaningProvider<P>) {
+    if (r.state != JobState::cleaned && !c.args.no_cleanup) {
+      // The provider's cleanup requests themselves (a VideoJob cleans up only a video it wrote).
+      const reel::job::JobHandle& h = *r.handle;
+      const reel::http::RequestOptions options = request_options(c);
+      const reel::http::BodyChooser buffer;
+      std::optional<reel::job::JobError> failed;
+      if (const auto revoke = provider.revoke_request(h)) {
+        const reel::http::Request request = *revoke;
+        auto revoked = co_await c.http.send(request, options, buffer);
+        if (!revoked) failed = transport_error(revoked.error());
+      }
+      if (!failed) {
+        const reel::http::Request request = provider.cleanup_request(h);
+        auto response = co_await c.http.send(request, options, buffer);
+        if (!response) {
+          failed = transport_error(response.error());
+        } else if (auto done = P::on_cleanup(*response); !done && done.error().code != reel::job::Errc::job_not_found) {
+          failed = done.error();  // job_not_found: cleaned before the process stopped
+        }
+      }
+      if (failed) {
+        item.code = exit_for(failed->code);
+        item.result.kind = "resumed";
+        item.result.outcome = "error";
+        item.result.error = "cleanup: " + failed->message();
+        co_return true;
+      }
+      (void)append(JobState::cleaned, false);
+    }
+  }
+  auto ended = append(JobState::ended, true);
+  if (ended) ended = append(JobState::finished, false);
+  item.result.kind = "resumed";
+  item.result.outcome = "succeeded";
+  item.result.state = ended ? "finished" : "ended";
+  item.result.file = file;
+  item.code = ended ? Exit::ok : Exit::error;
+  if (!ended) item.result.error = "journal: " + ended.error().message();
+  co_return true;
+}
+
+/// Resumes one job with provider `P` (key from its environment variable, URL from the journal).
+template <class P>
+asio::awaitable<void> resume_with(Context& c, ResumeItem& item, reel::job::Account& account, const char* key_var) {
+  P provider;
+  const char* key = std::getenv(key_var);
+  const reel::job::JobHandle handle = reel::store::handle_of(item.record);
+  if (!handle.base_url.empty()) provider.base_url = handle.base_url;
+  if (c.args.base_url) provider.base_url = *c.args.base_url;
+  const bool needs_key = item.record.submitted() || P::idempotent_create;
+  if (needs_key && (key == nullptr || *key == '\0')) {
+    item.code = Exit::auth;
+    item.result.outcome = "error";
+    item.result.error = std::string(key_var) + " is not set";
+    co_return;
+  }
+  if (key != nullptr) provider.api_key = key;
+  item.result.error.reset();
+  if (co_await finish_safe_file(c, item, provider)) co_return;
+  ProgressView view(std::string(P::name), false);
+  reel::JobOptions options = job_options(c, view, true);
+  options.on_progress = nullptr;  // many jobs at once: one line each at the end
+  options.on_submitted = nullptr;
+  Job<P> job(c.http, std::move(provider), account, handle, std::move(options));
+  const std::optional<std::filesystem::path> recorded_output;
+  const reel::store::JournaledOutcome done =
+      co_await reel::store::resume(*item.store, item.record, job, detach_options(), recorded_output);
+  static constexpr const char* kinds[] = {"submitted", "resumed", "resubmitted", "ambiguous", "skipped"};
+  item.result.kind = kinds[static_cast<int>(done.kind)];
+  item.result.outcome = std::string(reel::job::to_string(done.outcome.kind));
+  item.code = exit_for(done.outcome);
+  if (done.kind == reel::store::RunKind::skipped && done.outcome.error.code) item.code = Exit::error;
+  item.result.state = done.finished ? "finished" : "ended";
+  if (done.outcome.ok()) item.result.file = done.outcome.file.string();
+  if (done.outcome.error.code) item.result.error = done.outcome.error.message();
+  if (done.outcome.handle.submitted()) item.result.job_id = done.outcome.handle.job_id;
+  if (done.store_error) item.result.error = item.result.error.value_or("") + " (journal: " + done.store_error->message() + ")";
+}
+
+inline asio::awaitable<void> resume_one(Context& c, ResumeItem& item, reel::job::Account& venice, reel::job::Account& lumenfall) {
+  const std::string provider = item.record.provider();
+  if (provider == "venice") {
+    co_await resume_with<reel::Venice>(c, item, venice, "VENICE_API_KEY");
+  } else if (provider == "lumenfall") {
+    co_await resume_with<reel::Lumenfall>(c, item, lumenfall, "LUMENFALL_API_KEY");
+  } else {
+    item.code = Exit::error;
+    item.result.outcome = "error";
+    item.result.error = "unknown provider \"" + provider + "\"";
+  }
+}
+
+/// Takes the next job until none is left.
+inline asio::awaitable<void> resume_worker(Context& c, std::vector<ResumeItem>& items, std::size_t& next,
+                                           reel::job::Account& venice, reel::job::Account& lumenfall) {
+  while (next < items.size()) {
+    ResumeItem& item = items[next++];
+    co_await resume_one(c, item, venice, lumenfall);
+  }
+}
+
+/// `reel resume --all | ID`: finishes unfinished jobs, `--concurrency` at a time, without
+/// submitting again; then compacts the journal.
+inline asio::awaitable<Exit> resume_command(Context& c) {
+  if (!c.journal) throw UsageError{"reel resume reads the journal: not with --no-journal or --dry-run"};
+  if (c.args.all == c.args.id.has_value()) throw UsageError{"give reel resume --all or a job's id (see reel jobs)"};
+  // Take every shard no live process holds (a held shard's jobs are running in that process).
+  std::vector<std::unique_ptr<JournalShard>> shards;
+  int held = 0;
+  for (int k = 0; k < max_shards; ++k) {
+    std::error_code ec;
+    if (k > 0 && !std::filesystem::exists(shard_path(*c.journal, k), ec)) continue;
+    std::optional<JournalShard> shard;
+    std::string error;
+    const TakeResult r = take_shard(*c.journal, k, shard, error);
+    if (r == TakeResult::held) ++held;
+    if (r == TakeResult::failed) co_return end_with(c, journal_error(error));
+    if (r == TakeResult::taken) shards.push_back(std::make_unique<JournalShard>(std::move(*shard)));
+  }
+  std::vector<ResumeItem> items;
+  for (auto& s : shards) {
+    for (reel::store::JobRecord& r : s->journal().unfinished()) {
+      if (c.args.id && r.id != *c.args.id) continue;
+      ResumeItem item;
+      item.result = job_event(r, 0);
+      item.record = std::move(r);
+      item.store = &s->journal();
+      items.push_back(std::move(item));
+    }
+  }
+  if (c.args.id && items.empty()) {
+    co_return end_with(c, journal_error("no unfinished job " + *c.args.id + " in a journal shard this process can take"));
+  }
+  if (held > 0 && !c.args.json) {
+    std::fprintf(stderr, "reel: %d journal shard(s) in use by other reel processes: their jobs are left to them\n", held);
+  }
+  reel::job::Account venice(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account lumenfall(reel::steady_clock(), reel::job::AccountLimits::none());
+  // Workers take jobs in turn; the last one to finish wakes this coroutine.
+  auto executor = co_await asio::this_coro::executor;
+  std::size_t next = 0;
+  const std::size_t workers = std::min<std::size_t>(items.size(), static_cast<std::size_t>(c.args.concurrency));
+  std::size_t running = workers;
+  asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
+  std::vector<asio::cancellation_signal> signals(workers);
+  for (std::size_t w = 0; w < workers; ++w) {
+    asio::co_spawn(executor, resume_worker(c, items, next, venice, lumenfall), asio::bind_cancellation_slot(signals[w].slot(), [&running, &all_done](std::exception_ptr) {
+                     if (--running == 0) all_done.cancel();
+                   }));
+  }
+  while (running > 0) {
+    std::error_code ec;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    co_await all_done.async_wait(token);
+    if (running > 0) {  // interrupted: cancel every job (each keeps its journal record), then wait for them
+      for (auto& s : signals) s.emit(asio::cancellation_type::terminal);
+      co_await asio::this_coro::reset_cancellation_state();
+    }
+  }
+  // Report, compact, and the most severe code.
+  Exit worst = Exit::ok;
+  int done = 0;
+  for (ResumeItem& item : items) {
+    if (severity(item.code) > severity(worst)) worst = item.code;
+    if (item.code == Exit::ok) ++done;
+    item.result.exit_code = static_cast<int>(item.code);
+    if (c.args.json) {
+      emit(item.result);
+    } else {
+      std::fprintf(stderr, "%s %s %s: %s%s%s\n", item.result.id.c_str(), item.result.provider.c_str(),
+                   item.result.kind.value_or("-").c_str(), item.result.outcome.value_or("-").c_str(),
+                   item.result.error ? ": " : "", item.result.error.value_or("").c_str());
+      if (item.result.file) std::printf("%s\n", item.result.file->c_str());
+    }
+  }
+  std::string compact_error;
+  for (auto& s : shards) {
+    if (auto r = s->journal().compact(); !r && compact_error.empty()) compact_error = r.error().message();
+  }
+  if (!compact_error.empty()) {
+    std::fprintf(stderr, "reel: warning: compacting the journal failed: %s\n", compact_error.c_str());
+    if (worst == Exit::ok) worst = Exit::error;
+  }
+  if (c.args.json) {
+    emit(result_of(c, worst));
+  } else {
+    std::fprintf(stderr, "resumed %zu job(s): %d done\n", items.size(), done);
+  }
+  std::fflush(stdout);
+  co_return worst;
+}
+
+/// `reel forget ID`: marks a job finished (e.g. an ambiguous Venice intent checked by hand).
+inline asio::awaitable<Exit> forget_command(Context& c) {
+  if (!c.journal) throw UsageError{"reel forget edits the journal: not with --no-journal or --dry-run"};
+  if (!c.args.id) throw UsageError{"give the id of the job to forget (see reel jobs)"};
+  std::vector<std::string> problems;
+  for (const ListedJob& j : list_jobs(*c.journal, problems)) {
+    if (j.record.id != *c.args.id) continue;
+    std::optional<JournalShard> shard;
+    std::string error;
+    const TakeResult r = take_shard(*c.journal, j.shard, shard, error);
+    if (r == TakeResult::held) co_return end_with(c, journal_error("job " + j.record.id + " is in use by a running reel process"));
+    if (r == TakeResult::failed) co_return end_with(c, journal_error(error));
+    if (auto done = reel::store::forget(shard->journal(), j.record.id); !done) co_return end_with(c, journal_error(done.error().message()));
+    (void)shard->journal().compact();
+    if (c.args.json) {
+      emit(result_of(c, Exit::ok));
+    } else {
+      std::fprintf(stderr, "forgot job %s\n", j.record.id.c_str());
+    }
+    co_return Exit::ok;
+  }
+  co_return end_with(c, journal_error("no job " + *c.args.id + " in the journal"));
+}
+
+}  // namespace reel_cli
