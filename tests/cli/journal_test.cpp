@@ -193,6 +193,39 @@ TEST_F(Journal, DeadlineThenResumeAllWithoutASecondCreate) {
   EXPECT_LE(fs::file_size(journal()), 64u);
 }
 
+TEST_F(Journal, ASafeFileOnlyGetsItsCleanupOnResume) {
+  // The cleanup stalls past the deadline: the video is safe, the provider's copy is not deleted.
+  start_sim(R"({"job":{"polls":2},"poll_after_ms":20})",
+            R"([{"match":{"endpoint":"lumenfall.delete"},"times":1,"fault":{"stall_ms":4000,"stall_at":0}}])");
+  std::vector<std::string> args = lumenfall_generate("tidy lynx", "t.mp4");
+  args.insert(args.end(), {"--timeout", "1500ms"});
+  const ProcessRun gen = reel(args);
+  ASSERT_EQ(gen.code, 0) << gen.text();  // a safe video whose cleanup failed is a success
+  ASSERT_TRUE(member(gen.result(), "error") != nullptr) << gen.out;
+  const std::string video = read_file(dir_ / "t.mp4");
+  const ProcessRun jobs = reel({"jobs", "--json"});
+  const auto lines = job_lines(jobs);
+  ASSERT_EQ(lines.size(), 1u) << jobs.out;  // the cleanup is still due
+  EXPECT_EQ(str(lines[0], "outcome"), "succeeded");
+
+  const ProcessRun resumed = reel({"resume", "--all", "--json"});
+  ASSERT_EQ(resumed.code, 0) << resumed.text();
+  const auto results = job_lines(resumed);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(str(results[0], "outcome"), "succeeded");
+  EXPECT_EQ(str(results[0], "file"), (dir_ / "t.mp4").string());
+  EXPECT_EQ(read_file(dir_ / "t.mp4"), video);
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(member(&c, "bytes_served"), "lumenfall.media"), static_cast<std::int64_t>(video.size()));  // one download
+  const auto* sim_jobs = member(&c, "jobs");
+  ASSERT_TRUE(sim_jobs != nullptr && sim_jobs->if_array() != nullptr && sim_jobs->if_array()->size() == 1u);
+  EXPECT_EQ(sim_jobs->if_array()->front().find("cleaned")->if_bool() != nullptr &&
+                *sim_jobs->if_array()->front().find("cleaned")->if_bool(),
+            true);
+  const ProcessRun after = reel({"jobs", "--json", "--all"});
+  EXPECT_TRUE(job_lines(after).empty()) << after.out;
+}
+
 TEST_F(Journal, LumenfallIntentWithoutHandleIsResubmittedWithItsKey) {
   // The create's answer stalls past the deadline: the job exists, the CLI never saw its handle.
   start_sim(R"({"job":{"polls":2},"poll_after_ms":20})",
