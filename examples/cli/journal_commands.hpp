@@ -112,15 +112,15 @@ asio::awaitable<Exit> submit_journaled(Context& c, P provider) {
   co_return Exit::ok;
 }
 
-/// The journal's unfinished record of the handle's job, with its shard held; none when the job
-/// is not in the journal (or a live reel process holds its shard).
+/// The journal's unfinished record of the handle's job (same provider, API and job id), with its
+/// shard held; none when the job is not in the journal (or a live reel process holds its shard).
 inline std::optional<JournalShard> shard_of_job(const Context& c, const reel::job::JobHandle& h,
                                                 std::optional<reel::store::JobRecord>& record) {
   if (!c.journal) return std::nullopt;
   std::vector<std::string> problems;
   for (const ListedJob& j : list_jobs(*c.journal, problems)) {
     if (j.record.finished() || !j.record.submitted() || j.record.handle->job_id != h.job_id ||
-        j.record.provider() != h.provider) {
+        j.record.provider() != h.provider || j.record.handle->base_url != h.base_url) {
       continue;
     }
     std::optional<JournalShard> shard;
