@@ -255,7 +255,7 @@ TEST(Security, TheKeyNeverAppearsInFailingJobs) {
 // Known gap (docs/faults.md): a provider that echoes the Authorization header in its error
 // messages gets the key into `ProviderError::message` and `code`. This is the test that passes
 // once reel scrubs the key from what providers say (run with --gtest_also_run_disabled_tests).
-TEST(Security, DISABLED_TheKeyNeverAppearsEvenWhenTheProviderEchoesIt) {
+TEST(Security, TheKeyNeverAppearsEvenWhenTheProviderEchoesIt) {
   ScratchDir dir;
   asio::io_context io;
   reel::http::Client http(io.get_executor());

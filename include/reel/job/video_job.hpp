@@ -425,6 +425,18 @@ private:
     return err;
   }
 
+  // A provider that echoes the request's credentials back (in an error message, say) must not
+  // put the key into errors, outcomes or logs: every occurrence in an answer is replaced.
+  void redact_key(std::string& body) const {
+    if constexpr (requires { provider_.api_key; }) {
+      const std::string_view key = provider_.api_key;
+      if (key.size() < 4 || body.size() < key.size()) return;
+      for (std::size_t at = body.find(key); at != std::string::npos; at = body.find(key, at + 10)) {
+        body.replace(at, key.size(), "[redacted]");
+      }
+    }
+  }
+
   // Errors worth another poll or attempt.
   static bool transient(const std::error_code& ec) {
     if (ec == job::Errc::rate_limited || ec == job::Errc::at_capacity || ec == job::Errc::provider_error) return true;
@@ -599,6 +611,7 @@ private:
         };
       }
       auto response = co_await http_.send(request, options, choose);
+      if (response) redact_key(response->body);
       std::optional<job::JobError> failure;
       std::optional<policy::Duration> hint;
       if (!response) {
