@@ -5,9 +5,6 @@
 // (exit 8) and never resubmitted until `reel forget` drops it, and no API key reaches the journal.
 #include "cli_support.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
@@ -23,26 +20,6 @@ using namespace reel_cli_test;
 constexpr const char* venice_key = "vk-SECRET-journal-cli-4d2c";
 constexpr const char* lumenfall_key = "lk-SECRET-journal-cli-9a1e";
 
-/// GET http://127.0.0.1:port/path: the body, or "".
-std::string http_get(int port, const std::string& path) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return {};
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string data;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-      char buf[65536];
-      for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) data.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  const auto body = data.find("\r\n\r\n");
-  return body == std::string::npos ? std::string() : data.substr(body + 4);
-}
 
 class Journal : public ::testing::Test {
 protected:

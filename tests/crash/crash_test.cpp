@@ -9,9 +9,6 @@
 // by design (Venice has no idempotency key), so such a job could not honestly count as done.
 #include <cli/cli_support.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
@@ -43,26 +40,6 @@ constexpr const char* config = R"({"job":{"duration_min_ms":1000,"duration_max_m
   "poll_after_ms":250,
   "rules":[{"match":{"endpoint":"lumenfall.media"},"fault":{"trickle_bps":2500000}}]})";
 
-/// GET http://127.0.0.1:port/path (the simulator's admin API): the body, or "".
-std::string http_get(int port, const std::string& path) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return {};
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string data;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-      char buf[65536];
-      for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) data.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  const auto body = data.find("\r\n\r\n");
-  return body == std::string::npos ? std::string() : data.substr(body + 4);
-}
 
 /// Whether `p` is a whole video: the configured size and an MP4 `ftyp` box first, and, where
 /// ffprobe is installed, a container ffprobe reads.
