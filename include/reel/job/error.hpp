@@ -39,6 +39,12 @@ enum class Errc {
   download_incomplete,   ///< the file is shorter or longer than the provider said
   file_error,            ///< the output file could not be written
   not_supported,         ///< the provider lacks this operation
+  // Added later (values are stable: new codes go at the end)
+  link_budget_spent,     ///< a one-time link was fetched as often as allowed (`JobOptions::max_link_fetches`)
+  not_a_video,           ///< a download answered 200 with something that is not the announced video
+  size_mismatch,         ///< a complete download's size differs from the size the provider announced
+  quote_created_job,     ///< a price quote created a job at the provider (see the message for its id)
+  cancelled_at_provider, ///< the provider reports the job as cancelled
 };
 
 /// The error category of `Errc`, named "reel.job".
@@ -74,6 +80,11 @@ public:
       case Errc::download_incomplete: return "the downloaded file does not have the announced size";
       case Errc::file_error: return "the output file could not be written";
       case Errc::not_supported: return "the provider does not offer this operation";
+      case Errc::link_budget_spent: return "the one-time download link was fetched as often as allowed";
+      case Errc::not_a_video: return "the download is not the announced video";
+      case Errc::size_mismatch: return "the download is complete but its size differs from the announced size";
+      case Errc::quote_created_job: return "the price quote created a job at the provider";
+      case Errc::cancelled_at_provider: return "the job was cancelled at the provider";
     }
     return "unknown reel.job error";
   }
@@ -83,6 +94,39 @@ public:
 inline const std::error_category& job_category() noexcept {
   static const detail::JobCategory category;
   return category;
+}
+
+/// The symbolic name of a job error code ("content_policy", "link_expired", ...).
+constexpr const char* to_name(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "ok";
+    case Errc::invalid_request: return "invalid_request";
+    case Errc::unauthorized: return "unauthorized";
+    case Errc::insufficient_balance: return "insufficient_balance";
+    case Errc::needs_consent: return "needs_consent";
+    case Errc::payload_too_large: return "payload_too_large";
+    case Errc::content_policy: return "content_policy";
+    case Errc::model_not_found: return "model_not_found";
+    case Errc::job_not_found: return "job_not_found";
+    case Errc::link_expired: return "link_expired";
+    case Errc::rate_limited: return "rate_limited";
+    case Errc::at_capacity: return "at_capacity";
+    case Errc::provider_error: return "provider_error";
+    case Errc::failed_at_provider: return "failed_at_provider";
+    case Errc::unexpected_response: return "unexpected_response";
+    case Errc::deadline_exceeded: return "deadline_exceeded";
+    case Errc::cancelled: return "cancelled";
+    case Errc::ambiguous_submit: return "ambiguous_submit";
+    case Errc::download_incomplete: return "download_incomplete";
+    case Errc::file_error: return "file_error";
+    case Errc::not_supported: return "not_supported";
+    case Errc::link_budget_spent: return "link_budget_spent";
+    case Errc::not_a_video: return "not_a_video";
+    case Errc::size_mismatch: return "size_mismatch";
+    case Errc::quote_created_job: return "quote_created_job";
+    case Errc::cancelled_at_provider: return "cancelled_at_provider";
+  }
+  return "unknown";
 }
 
 /// The further fields a few provider errors carry (Venice's 409 and 422).

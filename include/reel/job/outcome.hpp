@@ -11,17 +11,20 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace reel::job {
 
 /// Why `generate` (or a step) ended.
 enum class OutcomeKind {
   succeeded,  ///< the video is at `Outcome::file`, complete and synced
-  refused,    ///< the provider refused the request before running it (invalid, auth, balance, consent, policy)
+  refused,    ///< the provider refused the create (invalid, auth, balance, consent, policy); nothing was generated.
+              ///< Once a job was accepted, a refusal of a later step (a rotated key, say) is `error`: resumable
   failed,     ///< the job ran and failed at the provider (`error` says why)
   deadline,   ///< the deadline passed; the job may still finish: resume from `handle`
-  cancelled,  ///< the caller cancelled; the job may still run at the provider
+  cancelled,  ///< the caller cancelled (the job may still run), or the provider reports it cancelled
   ambiguous,  ///< the create may have reached the provider and was not repeated: check before resubmitting
   error,      ///< another failure (transport, expired link, file); `error` says which
 };
@@ -50,6 +53,10 @@ struct Outcome {
   int polls = 0;               ///< status requests made
   std::optional<double> cost;  ///< final cost (USD) when the provider reported it
   bool cleaned_up = false;     ///< the provider's copy was deleted
+  bool cleanup_settled = false;  ///< the provider refused the cleanup for good (4xx): nothing left to retry
+  /// What did not go as asked without ending the job: a neutral field the provider cannot take,
+  /// a status reel does not know, a cleanup step the provider refused.
+  std::vector<std::string> warnings;
 
   bool ok() const noexcept { return kind == OutcomeKind::succeeded; }
 };
@@ -77,6 +84,7 @@ struct JobProgress {
   std::uint64_t bytes = 0;                      ///< video bytes received so far
   std::optional<std::uint64_t> total_bytes;     ///< announced video size
   int polls = 0;
+  std::string warning;  ///< non-empty once per new warning (see `Outcome::warnings`)
 };
 
 /// The outcome kind an error code means, at the step where it happened.
@@ -92,7 +100,8 @@ inline OutcomeKind outcome_kind_of(const std::error_code& ec) {
     case Errc::content_policy:
     case Errc::failed_at_provider: return OutcomeKind::failed;
     case Errc::deadline_exceeded: return OutcomeKind::deadline;
-    case Errc::cancelled: return OutcomeKind::cancelled;
+    case Errc::cancelled:
+    case Errc::cancelled_at_provider: return OutcomeKind::cancelled;
     case Errc::ambiguous_submit: return OutcomeKind::ambiguous;
     default: return OutcomeKind::error;
   }

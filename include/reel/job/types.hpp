@@ -42,6 +42,7 @@ struct JobHandle {
   std::int64_t created_at = 0;                 ///< Unix seconds, when the job was first submitted
   std::optional<std::int64_t> completed_at;    ///< Unix seconds, when it was seen ready
   std::optional<std::int64_t> expires_at;      ///< Unix seconds, when the output expires
+  int link_fetches = 0;                        ///< GETs of the one-time `download_url` sent so far
 
   /// Whether the provider has accepted the job (there is an id to poll).
   bool submitted() const noexcept { return !job_id.empty(); }
@@ -67,6 +68,8 @@ struct Status {
   std::optional<double> cost;                ///< final cost (USD)
   std::optional<double> cost_estimate;       ///< estimated cost while running (USD)
   bool video_inline = false;                 ///< the answer's body was the video (already in the sink)
+  /// The provider's status word when reel does not know it (read as `running`), e.g. "finalizing".
+  std::optional<std::string> unknown_status;
   JobError error;                            ///< for `failed`
 };
 

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -40,6 +41,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace reel {
 
@@ -58,8 +60,20 @@ struct JobOptions {
   std::function<void(const job::JobProgress&)> on_progress;
   /// Called once the provider accepted the job, with its handle (persist it here).
   std::function<void(const job::JobHandle&)> on_submitted;
-  /// Consecutive failed polls (transport errors, 429, 5xx) tolerated before `wait` gives up.
+  /// Consecutive failed polls (transport errors, 429, 5xx, unreadable answers) tolerated before
+  /// `wait` gives up (the job stays resumable). A 503 "at capacity" does not count: the job waits.
   int max_failed_polls = 20;
+  /// GETs of a one-time download link allowed in all (counted in the handle across `download`
+  /// calls, processes and resumes): a few, never until the link dies.
+  int max_link_fetches = 3;
+  /// How long the cleanup may take once the video is safe (within the deadline).
+  policy::Duration cleanup_timeout{std::chrono::seconds(30)};
+  /// How long a job may report only statuses reel does not know (read as running) before the
+  /// wait ends, resumable; the deadline, when earlier, ends it first.
+  policy::Duration unknown_status_limit{std::chrono::hours(2)};
+  /// Called with the handle whenever it changes after the submit (e.g. a one-time link fetch
+  /// was counted), before the request that changed it is sent: persist it here.
+  std::function<void(const job::JobHandle&)> on_handle_changed;
   /// `generate` first checks the request against the model's constraints (providers with model
   /// discovery; one more request), so an invalid request never reaches the billable create.
   bool validate_before_submit = false;
@@ -123,6 +137,11 @@ public:
   Awaitable<JobResult<job::JobHandle>> submit(const job::VideoRequest& request)
     requires(!std::same_as<Request, job::VideoRequest>)
   {
+    if constexpr (requires { P::warnings_of(request); }) {
+      if (!handle_.submitted()) {
+        for (std::string& w : P::warnings_of(request)) warn(std::move(w));
+      }
+    }
     const Request native = P::native(request);
     co_return co_await submit(native);
   }
@@ -152,9 +171,6 @@ public:
     if (output) {
       if (!file_ || file_->final_path() != *output) {
         file_.reset();
-        // A part file left by an earlier process is resumed (Range) from the first poll on.
-        std::error_code ec;
-        if (std::filesystem::exists(job::OutputFile::part_path_of(*output), ec)) file_ = std::make_unique<job::OutputFile>(*output);
       }
       output_ = std::move(*output);
     }
@@ -178,10 +194,9 @@ public:
   /// means the video is downloadable (or already written to the output when it came inline);
   /// `failed` means `status()->error` says why. Errors end the wait.
   Awaitable<JobResult<PollNext>> poll_once() {
-    http::Request poll = provider_.status_request(handle_);
-    if (file_) {
-      if (auto range = file_->range_header()) poll.headers.set("Range", *range);
-    }
+    // No Range on a poll (the status request is not a download): an inline video that broke
+    // off arrives whole with the next poll.
+    const http::Request poll = provider_.status_request(handle_);
     ++polls_;
     std::optional<policy::ServerHints> hints;
     // One attempt per poll: a failed poll is followed by the next one (with a fresh Range
@@ -200,15 +215,28 @@ public:
     if (status_ && status_->download_url) url = status_->download_url;
     if (!url) url = handle_.download_url;
     if (!url) co_return fail(error(job::Errc::job_not_found, "no download URL: wait for the job to be ready first"));
+    // The one-time link (Venice private models) may be fetched only a few times in all.
+    const bool one_time = handle_.download_url && *url == *handle_.download_url;
     const std::optional<std::uint64_t> announced = status_ ? status_->size_bytes : std::nullopt;
     int attempt = 1;
+    int rate_limited = 0;
     for (;;) {
+      if (one_time) {
+        if (handle_.link_fetches >= options_.max_link_fetches) {
+          co_return fail(error(job::Errc::link_budget_spent,
+                               "the one-time link was fetched " + std::to_string(handle_.link_fetches) +
+                                   " times already; the job is kept (JobOptions::max_link_fetches)"));
+        }
+        ++handle_.link_fetches;
+        if (options_.on_handle_changed) options_.on_handle_changed(handle_);
+      }
       report(job::Stage::downloading);
       http::Request get = P::download_request(*url);
       if (auto range = file_->range_header()) get.headers.set("Range", *range);
       http::BodyChooser choose = [this](const http::ResponseHead& head) { return file_->choose(head); };
       auto response = co_await call(get, "download", Retry::none, choose);
       std::optional<job::JobError> failure;
+      std::optional<policy::Duration> pause;
       if (!response) {
         failure = std::move(response.error());
       } else if (response->head.status != 200 && response->head.status != 206) {
@@ -217,6 +245,11 @@ public:
           failure = error(job::Errc::download_incomplete, "range not satisfiable; restarting the download");
         } else {
           failure = download_error(*response);
+          if (failure->code == job::Errc::rate_limited) {
+            // One paced retry at most: a link host that keeps answering 429 is not hammered.
+            if (++rate_limited > 1) co_return fail(std::move(*failure));
+            pause = policy::parse_hints(response->head.headers, clock().system_now()).wait();
+          }
         }
       } else if (auto kept = keep(*response, announced); !kept) {
         failure = std::move(kept.error());
@@ -226,7 +259,7 @@ public:
       const std::error_code& ec = failure->code;
       const bool retry = transient(ec) || ec == job::Errc::download_incomplete;
       if (!retry || ec == job::Errc::cancelled || ec == job::Errc::deadline_exceeded) co_return fail(std::move(*failure));
-      const auto delay = options_.retry.delay(++attempt);
+      const auto delay = options_.retry.delay(++attempt, pause);
       if (!delay) co_return fail(std::move(*failure));
       if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
     }
@@ -240,14 +273,29 @@ public:
     if (!file_safe_) co_return fail(error(job::Errc::file_error, "cleanup refused: the video is not safely on disk"));
     if (cleaned_up_) co_return JobResult<void>{};
     report(job::Stage::cleaning_up);
+    // The video is safe: a cleanup that cannot finish soon must not keep the caller waiting.
+    const StepDeadline bound(*this, clock().now() + options_.cleanup_timeout);
     if (auto revoke = provider_.revoke_request(handle_)) {
       auto response = co_await call(*revoke, "download", Retry::all);
-      if (!response && !gone(response.error().code)) co_return fail(std::move(response.error()));
+      // A link that cannot be revoked is a warning: the provider's copy is still deleted below.
+      if (!response) {
+        if (!gone(response.error().code)) warn("the one-time link was not revoked: " + response.error().message());
+      } else if (const int st = response->head.status; (st < 200 || st > 299) && st != 404 && st != 410) {
+        warn("the one-time link was not revoked: HTTP " + std::to_string(st));
+      }
     }
     const http::Request request = provider_.cleanup_request(handle_);
     auto response = co_await call(request, "cleanup", Retry::all);
     if (!response) co_return fail(std::move(response.error()));
-    if (auto done = P::on_cleanup(*response); !done) co_return fail(std::move(done.error()));
+    if (auto done = P::on_cleanup(*response); !done) {
+      const int st = response->head.status;
+      if (st >= 400 && st < 500 && st != 408 && st != 429) {
+        // The provider will not delete it (asking again would not change that): settled, with a warning.
+        cleanup_settled_ = true;
+        warn("the provider refused the cleanup: " + done.error().message());
+      }
+      co_return fail(std::move(done.error()));
+    }
     cleaned_up_ = true;
     co_return JobResult<void>{};
   }
@@ -273,13 +321,29 @@ public:
     if constexpr (QuotingProvider<P>) {
       co_await asio::this_coro::throw_if_cancelled(false);
       const http::Request q = provider_.quote_request(request);
-      auto response = co_await call(q, "quote", Retry::all);
-      if (!response) co_return fail(std::move(response.error()));
-      co_return P::on_quote(*response);
+      // Never repeated once it may have reached the server: a quote must not buy a video.
+      auto response = co_await call(q, "quote", Retry::unprocessed);
+      if (!response) {
+        job::JobError e = response.error();
+        if (e.code == job::Errc::ambiguous_submit) {
+          e.code = make_error_code(job::Errc::unexpected_response);
+          e.provider.message = "the quote got no answer (not repeated): " + e.provider.message;
+        }
+        co_return fail(std::move(e));
+      }
+      auto quoted = P::on_quote(*response);
+      if constexpr (requires { P::created_by_quote(*response); }) {
+        if (auto id = P::created_by_quote(*response)) co_return co_await undo_quote_job(*id);
+      }
+      co_return quoted;
     } else {
       co_return fail(error(job::Errc::not_supported, "no quote"));
     }
   }
+
+  /// The provider-neutral request's fields this provider cannot take (also in the outcome's
+  /// warnings once submitted).
+  const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
   /// The provider's models (Venice: `/models?type=video` with each model's constraints).
   auto models()
@@ -328,6 +392,7 @@ public:
   /// Wait, download to `output` and clean up a submitted (or resumed) job.
   Awaitable<job::Outcome> finish(std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
+    if (file_safe_) co_return co_await complete(std::move(output));
     auto ready = co_await wait(output);
     if (!ready) co_return outcome_of(std::move(ready.error()));
     if (ready->phase == job::Phase::failed) co_return outcome_of(ready->error);
@@ -368,16 +433,102 @@ public:
   job::Outcome outcome_of(job::JobError error) const {
     job::Outcome o;
     o.kind = job::outcome_kind_of(error.code);
+    // Once the provider accepted the job, nothing means "refused, nothing was generated": a key
+    // rotated or a balance spent while it ran leaves it resumable (`error`, with the cause).
+    if (o.kind == job::OutcomeKind::refused && handle_.submitted()) o.kind = job::OutcomeKind::error;
     o.error = std::move(error);
+    o.warnings = warnings_;
     o.handle = handle_;
     o.polls = polls_;
     o.bytes = bytes_;
     if (status_) o.cost = status_->cost;
     o.cleaned_up = cleaned_up_;
+    o.cleanup_settled = cleanup_settled_;
+    if (mismatched_file_) o.file = *mismatched_file_;
     return o;
   }
 
+  /// Marks a video already complete at `path` (an earlier process saved it) as safe, after the
+  /// checks a download gets: `expected_size` when known, and an ISO-BMFF `ftyp` box at its
+  /// start. Then `finish` and `cleanup` go on from there without downloading again.
+  JobResult<void> adopt_file(const std::filesystem::path& path, std::optional<std::uint64_t> expected_size = {}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return fail(error(job::Errc::file_error, "no saved video at " + path.string() + ": " + ec.message()));
+    if (expected_size && *expected_size != size) {
+      return fail(error(job::Errc::size_mismatch, "the saved file has " + std::to_string(size) + " bytes, not " +
+                                                      std::to_string(*expected_size)));
+    }
+    if (!has_ftyp(path)) return fail(error(job::Errc::not_a_video, path.string() + " does not start with an MP4 ftyp box"));
+    file_ = std::make_unique<job::OutputFile>(path);
+    output_ = path;
+    bytes_ = size;
+    file_safe_ = true;
+    return {};
+  }
+
 private:
+  // Bounds the steps in its scope by `until` as well as the job's deadline.
+  struct StepDeadline {
+    StepDeadline(VideoJob& job, Clock::time_point until) : job_(job), saved_(job.step_deadline_) {
+      job.step_deadline_ = until;
+    }
+    StepDeadline(const StepDeadline&) = delete;
+    StepDeadline& operator=(const StepDeadline&) = delete;
+    ~StepDeadline() { job_.step_deadline_ = saved_; }
+    VideoJob& job_;
+    std::optional<Clock::time_point> saved_;
+  };
+
+  // The earlier of the job's deadline and the current step's bound.
+  std::optional<Clock::time_point> deadline() const {
+    if (!step_deadline_) return options_.deadline;
+    if (!options_.deadline) return step_deadline_;
+    return std::min(*options_.deadline, *step_deadline_);
+  }
+
+  // Records a warning (kept for the outcome) and reports it once in progress.
+  void warn(std::string w) {
+    if (std::find(warnings_.begin(), warnings_.end(), w) != warnings_.end()) return;
+    warnings_.push_back(w);
+    if (!options_.on_progress) return;
+    job::JobProgress p;
+    p.stage = stage_;
+    p.polls = polls_;
+    p.bytes = bytes_;
+    p.warning = std::move(w);
+    options_.on_progress(p);
+  }
+
+  // A quote that created a job: stop it where the provider can, and say so with its id.
+  Awaitable<JobResult<double>> undo_quote_job(std::string id) {
+    std::string what = "the price quote created job " + id + " at the provider";
+    if constexpr (CancellingProvider<P>) {
+      job::JobHandle h = handle_;
+      h.job_id = id;
+      const http::Request request = provider_.cancel_request(h);
+      const StepDeadline bound(*this, clock().now() + options_.cleanup_timeout);
+      auto response = co_await call(request, "cancel", Retry::all);
+      const bool cancelled = response && static_cast<bool>(P::on_cancel(*response));
+      what += cancelled ? "; it was cancelled" : "; it could NOT be cancelled: cancel it by hand";
+    } else {
+      what += "; this provider cannot cancel it";
+    }
+    job::JobError e = error(job::Errc::quote_created_job, std::move(what));
+    e.provider.code = std::move(id);
+    co_return fail(std::move(e));
+  }
+
+  // Whether the file starts with an ISO-BMFF box of type `ftyp` (MP4, MOV, ...).
+  static bool has_ftyp(const std::filesystem::path& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return false;
+    unsigned char head[8] = {};
+    const std::size_t n = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    return n == sizeof head && head[4] == 'f' && head[5] == 't' && head[6] == 'y' && head[7] == 'p';
+  }
+
   // generate() with its arguments owned by the coroutine frame (for async_generate).
   Awaitable<job::Outcome> generate_owned(Request request, std::filesystem::path output) {
     co_return co_await generate(request, output);
@@ -392,6 +543,10 @@ private:
     if (!response) co_return fail(std::move(response.error()));
     co_return Q::on_models(*response);
   }
+
+  // The longest pause between two attempts, whatever the server asked (the deadline, when
+  // earlier, still ends it first).
+  static constexpr policy::Duration max_pause{std::chrono::minutes(15)};
 
   enum class Retry {
     none,         ///< one attempt
@@ -445,9 +600,18 @@ private:
   }
   static bool gone(const std::error_code& ec) { return ec == job::Errc::job_not_found || ec == job::Errc::link_expired; }
 
+  // A media host's refusal. No key is sent there, so a 401/403/404/410 means the link expired,
+  // was used up or revoked, never that the key is wrong.
   job::JobError download_error(const http::Response& r) const {
     job::JobError e = P::error_of(r);
-    if (r.head.status == 404 && !file_safe_) e.provider.message = "video not found at its download URL";
+    const int st = r.head.status;
+    if (st == 401 || st == 403 || st == 404 || st == 410) {
+      e.code = make_error_code(job::Errc::link_expired);
+      e.provider.message = "the download link answered HTTP " + std::to_string(st) +
+                           " (expired, used up or revoked); the job is kept" +
+                           (e.provider.message.empty() || e.provider.message.rfind("HTTP ", 0) == 0 ? std::string()
+                                                                                                 : ": " + e.provider.message);
+    }
     return e;
   }
 
@@ -467,6 +631,7 @@ private:
   }
 
   void report(job::Stage stage) {
+    stage_ = stage;
     if (!options_.on_progress) return;
     job::JobProgress p;
     p.stage = stage;
@@ -500,7 +665,7 @@ private:
     poll_.polls = polls_;
     poll_.hint.reset();
     if (hints) poll_.hint = hints->poll_after ? hints->poll_after : hints->retry_after;
-    if (!response) return poll_again_or_fail(std::move(response.error()), transient(response.error().code));
+    if (!response) return poll_again_or_fail(std::move(response.error()));
     JobResult<job::Status> status = job::Status{};
     if (response->streamed) {
       // The answer was the video (a 200, or a 206 continuing a broken one).
@@ -509,8 +674,10 @@ private:
     } else {
       status = P::on_status(*response, handle_);
     }
-    if (!status) return poll_again_or_fail(std::move(status.error()), transient(status.error().code));
+    if (!status) return poll_again_or_fail(std::move(status.error()));
     failed_polls_ = 0;
+    capacity_waits_ = 0;
+    server_errors_ = 0;
     status_ = std::move(*status);
     if (status_->estimate) {
       poll_.estimate = status_->estimate;
@@ -519,13 +686,33 @@ private:
     poll_.elapsed = status_->elapsed;
     poll_.percent = status_->percent;
     if (status_->expires_at) handle_.expires_at = status_->expires_at;
+    if (status_->unknown_status) {
+      // A status word reel does not know: still running, reported once, bounded.
+      warn("unknown status \"" + *status_->unknown_status + "\" read as running");
+      const Clock::time_point now = clock().now();
+      if (!unknown_since_) unknown_since_ = now;
+      if (now - *unknown_since_ >= options_.unknown_status_limit) {
+        waiting_ = false;
+        return fail(error(job::Errc::unexpected_response,
+                          "only unknown statuses (\"" + *status_->unknown_status + "\") for " +
+                              std::to_string(std::chrono::duration_cast<std::chrono::minutes>(now - *unknown_since_).count()) +
+                              " min (JobOptions::unknown_status_limit); the job is kept: resume it later"));
+      }
+    } else {
+      unknown_since_.reset();
+    }
     if (status_->phase == job::Phase::ready) {
       handle_.completed_at = providers::unix_seconds(clock().system_now());
       if (status_->video_inline) {
         if (!file_) return fail(error(job::Errc::file_error, "the video came inline but no output file was set"));
         if (auto kept = keep(*response, status_->size_bytes); !kept) {
           const bool again = kept.error().code == job::Errc::download_incomplete;
-          return poll_again_or_fail(std::move(kept.error()), again);
+          if (!again) {
+            waiting_ = false;
+            return fail(std::move(kept.error()));
+          }
+          file_->discard();  // polls carry no Range: the next answer brings the whole video
+          return poll_again_or_fail(std::move(kept.error()));
         }
       }
       waiting_ = false;
@@ -539,23 +726,58 @@ private:
     return PollNext::poll;
   }
 
-  JobResult<PollNext> poll_again_or_fail(job::JobError e, bool worth_another_poll) {
-    if (worth_another_poll && ++failed_polls_ <= options_.max_failed_polls) return PollNext::poll;
+  // A poll that read no status. At capacity (503): wait, backing off, without counting it as a
+  // failure. The provider's documented "inference failed" 500, repeated: the job failed.
+  // Unreadable or transient answers count toward `max_failed_polls`; others end the wait.
+  JobResult<PollNext> poll_again_or_fail(job::JobError e) {
+    const std::error_code ec = e.code;
+    if (ec == job::Errc::at_capacity) {
+      ++capacity_waits_;
+      const auto backoff = policy::Duration(std::min<std::int64_t>(60000, 1000LL << std::min(capacity_waits_, 6)));
+      if (!poll_.hint || *poll_.hint < backoff) poll_.hint = backoff;
+      report(job::Stage::running);
+      return PollNext::poll;
+    }
+    if constexpr (requires { P::failed_after_500s; }) {
+      if (e.provider.status == 500) {
+        if (++server_errors_ >= P::failed_after_500s) {
+          waiting_ = false;
+          job::Status failed;
+          failed.phase = job::Phase::failed;
+          failed.error = std::move(e);
+          failed.error.code = make_error_code(job::Errc::failed_at_provider);
+          if (failed.error.provider.message.empty() || failed.error.provider.message.rfind("HTTP", 0) == 0) {
+            failed.error.provider.message = "inference processing failed";
+          }
+          failed.error.provider.message += " (HTTP 500, " + std::to_string(server_errors_) + " times in a row)";
+          status_ = std::move(failed);
+          return PollNext::failed;
+        }
+      } else {
+        server_errors_ = 0;
+      }
+    }
+    const bool again = transient(ec) || ec == job::Errc::unexpected_response;
+    if (again && ++failed_polls_ <= options_.max_failed_polls) return PollNext::poll;
     waiting_ = false;
     return fail(std::move(e));
   }
 
-  // Commits a streamed video if it is complete.
+  // Commits a streamed video if it is complete and is the announced media: the size the
+  // provider announced, and a video/* Content-Type or an ISO-BMFF `ftyp` box at its start.
   JobResult<void> keep(const http::Response& r, std::optional<std::uint64_t> announced) {
     if (file_->open_error()) return fail(error(job::Errc::file_error, file_->open_error().message()));
     if (!r.streamed) return fail(error(job::Errc::unexpected_response, "video answer was not streamed"));
     bytes_ = file_->resume_offset();
-    std::optional<std::uint64_t> expected = file_->expected_size();
-    if (announced && expected && *announced != *expected) {
+    const std::optional<std::uint64_t> framed = file_->expected_size();  // what HTTP framing promised
+    const std::optional<std::uint64_t> expected = framed ? framed : announced;
+    if (!has_ftyp(job::OutputFile::part_path_of(file_->final_path())) && !video_type(r.head)) {
+      const auto type = r.head.headers.find("Content-Type");
       file_->discard();
-      return fail(error(job::Errc::download_incomplete, "Content-Length and the announced size disagree"));
+      return fail(error(job::Errc::not_a_video, "the download answered 200 with " +
+                                                    (type ? std::string(*type) : std::string("no Content-Type")) +
+                                                    ", not a video; the provider's copy is kept"));
     }
-    if (!expected) expected = announced;
     bool size_ok = false;
     if (const std::error_code ec = file_->commit(expected, size_ok)) {
       return fail(error(job::Errc::file_error, ec.message()));
@@ -565,21 +787,42 @@ private:
       return fail(error(job::Errc::download_incomplete,
                         std::to_string(bytes_) + " of " + std::to_string(expected.value_or(0)) + " bytes"));
     }
+    if (announced && *announced != bytes_) {
+      // Complete as HTTP framed it, but not the size announced: saved as received, reported,
+      // and not treated as safe (the provider's copy is kept).
+      mismatched_file_ = file_->final_path();
+      return fail(error(job::Errc::size_mismatch, "received " + std::to_string(bytes_) +
+                                                      " bytes (complete), the provider announced " +
+                                                      std::to_string(*announced) + "; saved as received at " +
+                                                      file_->final_path().string() + ", the provider's copy is kept"));
+    }
     file_safe_ = true;
     return {};
+  }
+
+  static bool video_type(const http::ResponseHead& head) {
+    const auto type = head.headers.find("Content-Type");
+    if (!type) return false;
+    std::string_view t = *type;
+    return t.size() > 6 && (t.substr(0, 6) == "video/" || t.substr(0, 6) == "Video/" || t.substr(0, 6) == "VIDEO/");
   }
 
   // Sleeps until `until`, bounded by the deadline; errors: deadline_exceeded, cancelled.
   Awaitable<JobResult<void>> sleep(policy::Duration d) { return sleep_until(clock().now() + d); }
   Awaitable<JobResult<void>> sleep_until(Clock::time_point until) {
     bool hits_deadline = false;
-    if (options_.deadline && *options_.deadline <= until) {
-      until = *options_.deadline;
+    const std::optional<Clock::time_point> end = deadline();
+    if (end && *end <= until) {
+      until = *end;
       hits_deadline = true;
     }
     const std::error_code ec = co_await clock().sleep_until(until);
     if (ec) co_return fail(error(job::Errc::cancelled, "cancelled while waiting"));
-    if (hits_deadline) co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed while waiting"));
+    if (hits_deadline) {
+      co_return fail(error(job::Errc::deadline_exceeded, step_deadline_ && end == step_deadline_
+                                                             ? "the step's time bound passed while waiting"
+                                                             : "the job's deadline passed while waiting"));
+    }
     co_return JobResult<void>{};
   }
 
@@ -590,19 +833,23 @@ private:
                                            std::optional<policy::ServerHints>* hints_out = nullptr) {
     int attempt = 1;
     for (;;) {
-      if (options_.deadline && clock().now() >= *options_.deadline) {
-        co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed"));
+      const std::optional<Clock::time_point> end = deadline();
+      if (end && clock().now() >= *end) {
+        co_return fail(error(job::Errc::deadline_exceeded, end == options_.deadline ? "the job's deadline passed"
+                                                                                    : "the step's time bound passed"));
       }
-      if (const std::error_code ec = co_await account_.limiter().acquire(bucket, options_.deadline)) {
+      if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
         if (ec == std::errc::timed_out) {
-          co_return fail(error(job::Errc::deadline_exceeded, "the rate limit allows no request before the job's deadline"));
+          co_return fail(error(job::Errc::deadline_exceeded,
+                               "the next request this account's rate limit allows (reel paces requests to the "
+                               "provider's limits) would come after the job's deadline"));
         }
         co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
       }
       http::RequestOptions options;
       options.timeouts = options_.timeouts;
-      if (options_.deadline) options.deadline = clock().to_steady(*options_.deadline);
-      if (bucket == "download") {
+      if (end) options.deadline = clock().to_steady(*end);
+      if (bucket == "download" && request.method == "GET") {
         options.max_redirects = 5;
         options.on_progress = [this](const http::Progress& p) {
           total_bytes_ = p.total;
@@ -618,8 +865,10 @@ private:
         account_.limiter().record(bucket, 0);
         const http::SendError& se = response.error();
         if (se.code == asio::error::operation_aborted) co_return fail(error(job::Errc::cancelled, "cancelled"));
-        if (se.code == http::Errc::total_timeout && options_.deadline && clock().now() >= *options_.deadline - std::chrono::milliseconds(5)) {
-          co_return fail(error(job::Errc::deadline_exceeded, "the job's deadline passed during a request"));
+        if (se.code == http::Errc::total_timeout && end && clock().now() >= *end - std::chrono::milliseconds(5)) {
+          co_return fail(error(job::Errc::deadline_exceeded, end == options_.deadline
+                                                                 ? "the job's deadline passed during a request"
+                                                                 : "the step's time bound passed during a request"));
         }
         failure = error(job::Errc::ok, std::string(http::to_string(se.stage)) + ": " + se.code.message());
         failure->code = se.code;
@@ -642,8 +891,13 @@ private:
         failure = P::error_of(*response);
         hint = hints.wait();
       }
-      const auto delay = options_.retry.delay(++attempt, hint);
+      auto delay = options_.retry.delay(++attempt, hint);
       if (!delay) co_return fail(std::move(*failure));
+      if (*delay > max_pause) *delay = max_pause;
+      if (*delay >= std::chrono::seconds(5)) {
+        warn("retrying " + std::string(bucket) + " in " + std::to_string(delay->count() / 1000) + " s after " +
+             failure->message());
+      }
       if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
     }
   }
@@ -666,6 +920,14 @@ private:
   std::optional<std::uint64_t> total_bytes_;
   bool file_safe_ = false;
   bool cleaned_up_ = false;
+  bool cleanup_settled_ = false;             // the provider refused the cleanup for good
+  job::Stage stage_ = job::Stage::submitting;  // the last stage reported
+  int capacity_waits_ = 0;                   // consecutive 503 "at capacity" polls
+  int server_errors_ = 0;                    // consecutive 500 polls
+  std::optional<Clock::time_point> unknown_since_;  // first of the current run of unknown statuses
+  std::optional<Clock::time_point> step_deadline_;  // the current step's bound (cleanup)
+  std::optional<std::filesystem::path> mismatched_file_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace reel

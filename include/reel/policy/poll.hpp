@@ -8,12 +8,14 @@
 #include <reel/config.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <random>
 #include <utility>
 
 namespace reel::policy {
@@ -52,27 +54,78 @@ Duration poll_delay(P& policy, const PollState& state, const PollBounds& bounds 
   return d;
 }
 
-/// A small deterministic generator for jitter (SplitMix64).
+/// A small generator for jitter (SplitMix64).
+///
+/// Default-constructed, it seeds itself from `std::random_device` mixed with a per-process
+/// counter, so jobs (in one process or many) draw different sequences and never poll or retry
+/// in lockstep. `Jitter(seed)` is deterministic. A copy of a seeded generator continues the same
+/// sequence; a copy of a self-seeded one seeds itself afresh, so jobs built from copies of one
+/// options object still draw their own jitter. Moves keep the state.
 class Jitter {
 public:
-  explicit Jitter(std::uint64_t seed = 0x7265656c) : state_(seed) {}
+  /// A generator with a fresh, unpredictable seed.
+  Jitter() : state_(fresh_seed()) {}
+  /// A deterministic generator (tests, reproducible runs).
+  explicit Jitter(std::uint64_t seed) : state_(seed), seeded_(true) {}
+  /// Same sequence for a seeded source, a fresh seed for a self-seeded one.
+  Jitter(const Jitter& other) : state_(other.seeded_ ? other.state_ : fresh_seed()), seeded_(other.seeded_) {}
+  /// As the copy constructor.
+  Jitter& operator=(const Jitter& other) {
+    if (this != &other) {
+      state_ = other.seeded_ ? other.state_ : fresh_seed();
+      seeded_ = other.seeded_;
+    }
+    return *this;
+  }
+  Jitter(Jitter&&) noexcept = default;
+  Jitter& operator=(Jitter&&) noexcept = default;
+  ~Jitter() = default;
+
+  /// Whether the generator was given an explicit seed (and so is deterministic).
+  bool seeded() const noexcept { return seeded_; }
+
   /// A number in [0, 1).
   double next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
+    const std::uint64_t z = mix(state_ += 0x9e3779b97f4a7c15ull);
     return static_cast<double>(z >> 11) * 0x1.0p-53;
   }
   /// `d` scaled by a factor drawn uniformly from [1 - fraction, 1 + fraction].
   Duration spread(Duration d, double fraction) {
-    if (fraction <= 0) return d;
+    if (!(fraction > 0)) return d;
     const double f = 1.0 + fraction * (2.0 * next() - 1.0);
-    return Duration(static_cast<std::int64_t>(std::llround(static_cast<double>(d.count()) * f)));
+    const double scaled = static_cast<double>(d.count()) * f;
+    // Clamped before converting: an out-of-range conversion is undefined.
+    constexpr double limit = 9.0e18;
+    if (!(scaled > -limit)) return Duration(-static_cast<std::int64_t>(limit));
+    if (!(scaled < limit)) return Duration(static_cast<std::int64_t>(limit));
+    return Duration(std::llround(scaled));
+  }
+
+  /// A seed no other generator of this process has had, random across processes.
+  static std::uint64_t fresh_seed() {
+    static std::atomic<std::uint64_t> counter{0};
+    std::uint64_t random = 0;
+    try {
+      std::random_device device;
+      random = (static_cast<std::uint64_t>(device()) << 32) ^ static_cast<std::uint64_t>(device());
+    } catch (...) {  // no entropy source: the time and the address still differ per process
+      random = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    }
+    const auto salt = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&counter));
+    const std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+    // The counter part alone already differs per call; the random part separates processes.
+    return mix(random) ^ mix(salt + n * 0x9e3779b97f4a7c15ull);
   }
 
 private:
+  static std::uint64_t mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+
   std::uint64_t state_;
+  bool seeded_ = false;
 };
 
 /// The same wait every time (the Venice guide suggests 5 s).

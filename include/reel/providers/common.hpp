@@ -114,6 +114,62 @@ inline job::Errc errc_for_status(int status) {
   }
 }
 
+/// What a provider's status word means, whatever its case: the documented words, their obvious
+/// synonyms, and `unknown` for anything new (which a job reads as still running).
+enum class StatusWord { queued, running, done, failed, cancelled, unknown };
+
+/// Classifies `status` ("QUEUED", "in_progress", "Completed", "succeeded", "canceled", ...).
+inline StatusWord classify_status(std::string_view status) {
+  std::string s;
+  s.reserve(status.size());
+  for (const char c : status) {
+    if (c == '-' || c == ' ') {
+      s.push_back('_');
+    } else {
+      s.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+  }
+  for (std::string_view w : {"queued", "pending", "waiting", "starting", "submitted", "in_queue", "throttled"}) {
+    if (s == w) return StatusWord::queued;
+  }
+  for (std::string_view w : {"processing", "in_progress", "running", "generating", "dreaming"}) {
+    if (s == w) return StatusWord::running;
+  }
+  for (std::string_view w : {"completed", "complete", "succeeded", "success", "done", "finished"}) {
+    if (s == w) return StatusWord::done;
+  }
+  for (std::string_view w : {"failed", "failure", "error", "errored"}) {
+    if (s == w) return StatusWord::failed;
+  }
+  for (std::string_view w : {"cancelled", "canceled", "aborted"}) {
+    if (s == w) return StatusWord::cancelled;
+  }
+  return StatusWord::unknown;
+}
+
+/// Finds `"key": "value"` in text that is not valid JSON (a body cut off mid-way), for salvaging
+/// an id the provider did send. Empty when it is not there whole.
+inline std::string salvage_string(std::string_view body, std::string_view key) {
+  const std::string quoted = "\"" + std::string(key) + "\"";
+  const std::size_t at = body.find(quoted);
+  if (at == std::string_view::npos) return {};
+  std::size_t i = at + quoted.size();
+  while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) ++i;
+  if (i >= body.size() || body[i] != ':') return {};
+  ++i;
+  while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) ++i;
+  if (i >= body.size() || body[i] != '"') return {};
+  const std::size_t begin = ++i;
+  while (i < body.size() && body[i] != '"') {
+    const char c = body[i];
+    // ids are plain tokens: anything else means the value is not what it seems
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return {};
+    ++i;
+  }
+  if (i >= body.size() || i == begin) return {};
+  return std::string(body.substr(begin, i - begin));
+}
+
 /// Seconds since the Unix epoch, from a calendar time.
 inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();

@@ -13,6 +13,7 @@
 #include <reel/providers/common.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -30,7 +31,9 @@ struct InputReference {
   std::optional<std::string> file_id;
 };
 
-/// `POST /videos` body (OpenAI's CreateVideoJsonBody with Lumenfall's fields).
+/// `POST /videos` body (OpenAI's CreateVideoJsonBody with Lumenfall's fields). Lumenfall
+/// forwards fields it does not know to the upstream model, so `aspect_ratio`, `resolution`,
+/// `negative_prompt`, `audio_url` and anything in `extra` reach models that take them.
 struct CreateRequest {
   std::string model;
   std::string prompt;
@@ -40,16 +43,24 @@ struct CreateRequest {
   std::optional<InputReference> input_reference;
   std::optional<std::string> webhook_url;
   std::optional<std::string> idempotency_key;  ///< set by the job: one per logical job
+  std::optional<std::string> aspect_ratio;     ///< forwarded upstream, e.g. "16:9"
+  std::optional<std::string> resolution;       ///< forwarded upstream, e.g. "720p"
+  std::optional<std::string> negative_prompt;  ///< forwarded upstream
+  std::optional<std::string> audio_url;        ///< forwarded upstream: an audio input
+  /// Further provider-specific fields, written into the body as they are (keys must not repeat
+  /// the members above).
+  json::Object extra;
 };
 
+/// `error` of a failed video; both members may be absent or null.
 struct VideoError {
-  std::string code;
-  std::string message;
+  std::optional<std::string> code;
+  std::optional<std::string> message;
 };
 struct Output {
-  std::string url;
+  std::optional<std::string> url;
   std::optional<std::string> content_type;
-  std::optional<std::uint64_t> size_bytes;
+  std::optional<double> size_bytes;
 };
 struct Metadata {
   std::optional<std::string> provider;
@@ -58,15 +69,18 @@ struct Metadata {
   std::optional<double> cost_estimate;
   std::optional<std::string> cost_currency;
 };
-/// The video object (`GET /videos/{id}`, and the create answer).
+/// The video object (`GET /videos/{id}`, and the create answer). Numbers reel does not need
+/// exactly are read as `double` (a gateway may send 12.5 or 1764800000.0), and every member but
+/// `id` and `status` may be absent or null.
 struct Video {
   std::string id;
-  std::string status;  ///< queued, in_progress, completed, failed
+  std::string status;  ///< queued, in_progress, completed, failed (any case; synonyms accepted)
+  std::optional<std::string> object;
   std::optional<std::string> model;
-  std::optional<std::int64_t> progress;
-  std::optional<std::int64_t> created_at;
-  std::optional<std::int64_t> completed_at;
-  std::optional<std::int64_t> expires_at;
+  std::optional<double> progress;
+  std::optional<double> created_at;
+  std::optional<double> completed_at;
+  std::optional<double> expires_at;
   std::optional<std::variant<std::string, double>> seconds;
   std::optional<std::string> size;
   std::optional<VideoError> error;
@@ -75,12 +89,12 @@ struct Video {
 };
 /// `DELETE /videos/{id}` answer.
 struct Deleted {
-  std::string id;
-  bool deleted = false;
+  std::optional<std::string> id;
+  std::optional<bool> deleted;
 };
 /// `POST /videos?dryRun=true` answer.
 struct Estimate {
-  std::int64_t total_cost_micros = 0;
+  double total_cost_micros = 0;
 };
 
 }  // namespace lumenfall
@@ -102,22 +116,56 @@ struct Lumenfall {
   std::string api_key;
   std::string base_url = "https://api.lumenfall.ai/openai/v1";
 
-  /// The native request for a provider-neutral one (seconds as a string; `resolution` as the
-  /// size, else the aspect ratio).
+  /// The native request for a provider-neutral one: seconds as a string; `size` as WxH from
+  /// the resolution ("1280x720", or "720p" with the aspect ratio, 16:9 when none is given) or the
+  /// aspect ratio alone; aspect ratio, resolution, negative prompt and audio also forwarded.
   static Request native(const job::VideoRequest& r) {
     Request c;
     c.model = r.model;
     c.prompt = r.prompt;
     if (r.duration_seconds) c.seconds = std::to_string(*r.duration_seconds);
-    c.size = r.resolution ? r.resolution : r.aspect_ratio;
+    c.size = size_of(r.resolution, r.aspect_ratio);
+    c.aspect_ratio = r.aspect_ratio;
+    c.resolution = r.resolution;
+    c.negative_prompt = r.negative_prompt;
+    c.audio_url = r.audio;
     if (r.image) c.input_reference = lumenfall::InputReference{r.image, std::nullopt};
     return c;
+  }
+
+  /// `size` for a resolution ("1280x720" as it is; "720p" with `aspect`) and an aspect ratio.
+  static std::optional<std::string> size_of(const std::optional<std::string>& resolution,
+                                            const std::optional<std::string>& aspect) {
+    if (!resolution) return aspect;
+    const std::string& res = *resolution;
+    if (res.find('x') != std::string::npos || res.size() < 2 || (res.back() != 'p' && res.back() != 'P')) return res;
+    long lines = 0;
+    for (std::size_t i = 0; i + 1 < res.size(); ++i) {
+      if (res[i] < '0' || res[i] > '9' || lines > 100000) return res;
+      lines = lines * 10 + (res[i] - '0');
+    }
+    long w = 16, h = 9;
+    if (aspect) {
+      const auto colon = aspect->find(':');
+      if (colon == std::string::npos) return res;
+      w = std::atol(aspect->substr(0, colon).c_str());
+      h = std::atol(aspect->substr(colon + 1).c_str());
+      if (w <= 0 || h <= 0 || w > 100 || h > 100) return res;
+    }
+    // The short side is the resolution's line count; the long side is rounded to an even number.
+    const bool landscape = w >= h;
+    const long short_side = lines;
+    const long long_side = ((lines * (landscape ? w : h) / (landscape ? h : w)) + 1) / 2 * 2;
+    return landscape ? std::to_string(long_side) + "x" + std::to_string(short_side)
+                     : std::to_string(short_side) + "x" + std::to_string(long_side);
   }
 
   /// The create, carrying the handle's idempotency key.
   http::Request create_request(Request r, const job::JobHandle& h) const {
     if (h.idempotency_key) r.idempotency_key = h.idempotency_key;
-    return providers::json_request("POST", base_url + "/videos", r, api_key);
+    http::Request request = providers::json_request("POST", base_url + "/videos", r, api_key);
+    with_extra(request, r.extra);
+    return request;
   }
   http::Request status_request(const job::JobHandle& h) const {
     return providers::plain_request("GET", base_url + "/videos/" + h.job_id, api_key);
@@ -129,7 +177,9 @@ struct Lumenfall {
   http::Request cleanup_request(const job::JobHandle& h) const { return cancel_request(h); }
   /// The dry run: an estimate, nothing created.
   http::Request quote_request(const Request& r) const {
-    return providers::json_request("POST", base_url + "/videos?dryRun=true", r, api_key);
+    http::Request request = providers::json_request("POST", base_url + "/videos?dryRun=true", r, api_key);
+    with_extra(request, r.extra);
+    return request;
   }
   /// GET of the video from `output.url`, without Authorization.
   static http::Request download_request(const std::string& url) { return providers::media_request("GET", url); }
@@ -138,7 +188,14 @@ struct Lumenfall {
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
     if (r.head.status != 200 && r.head.status != 201 && r.head.status != 202) return fail(error_of(r));
     auto video = providers::read_body<lumenfall::Video>(r);
-    if (!video) return fail(std::move(video.error()));
+    if (!video) {
+      // Accepted, but the answer cannot be read: keep the id when it is there whole (otherwise
+      // the create is repeated with the same idempotency key, which returns this video).
+      std::string id = providers::salvage_string(r.body, "id");
+      if (id.empty()) return fail(std::move(video.error()));
+      h.job_id = std::move(id);
+      return {};
+    }
     if (video->id.empty()) return fail(unexpected(r, "create answer without an id"));
     h.job_id = video->id;
     if (video->model) h.model = *video->model;
@@ -152,30 +209,52 @@ struct Lumenfall {
     auto video = providers::read_body<lumenfall::Video>(r);
     if (!video) return fail(std::move(video.error()));
     job::Status s;
-    if (video->progress) s.percent = static_cast<int>(std::clamp<std::int64_t>(*video->progress, 0, 100));
+    if (video->progress && *video->progress >= 0 && *video->progress <= 100) {
+      s.percent = static_cast<int>(*video->progress);
+    }
     if (video->metadata) {
       s.cost = video->metadata->cost;
       s.cost_estimate = video->metadata->cost_estimate;
     }
-    s.expires_at = video->expires_at;
-    if (video->status == "queued") {
-      s.phase = job::Phase::queued;
-    } else if (video->status == "in_progress") {
-      s.phase = job::Phase::running;
-    } else if (video->status == "completed") {
-      s.phase = job::Phase::ready;
-      if (!video->output || video->output->url.empty()) return fail(unexpected(r, "completed without output.url"));
-      s.download_url = video->output->url;
-      s.size_bytes = video->output->size_bytes;
-    } else if (video->status == "failed") {
-      s.phase = job::Phase::failed;
-      const lumenfall::VideoError err = video->error.value_or(lumenfall::VideoError{"", "failed without an error"});
-      s.error.code = make_error_code(err.code == "CONTENT_POLICY_VIOLATION" ? job::Errc::content_policy
-                                                                           : job::Errc::failed_at_provider);
-      s.error.provider.code = err.code;
-      s.error.provider.message = err.message;
-    } else {
-      return fail(unexpected(r, "unknown status \"" + video->status + "\""));
+    if (video->expires_at && *video->expires_at > 0 && *video->expires_at < 1e11) {
+      s.expires_at = static_cast<std::int64_t>(*video->expires_at);
+    }
+    const std::string url = video->output && video->output->url ? *video->output->url : std::string();
+    switch (providers::classify_status(video->status)) {
+      case providers::StatusWord::queued: s.phase = job::Phase::queued; break;
+      case providers::StatusWord::running: s.phase = job::Phase::running; break;
+      case providers::StatusWord::done:
+        if (url.empty()) {
+          // Done without a video to fetch: not ready; keep polling within the deadline.
+          s.phase = job::Phase::running;
+          s.unknown_status = video->status + " (without output.url)";
+          break;
+        }
+        s.phase = job::Phase::ready;
+        s.download_url = url;
+        if (const auto& size = video->output->size_bytes; size && *size >= 0 && *size < 1e15) {
+          s.size_bytes = static_cast<std::uint64_t>(*size);
+        }
+        break;
+      case providers::StatusWord::failed: {
+        s.phase = job::Phase::failed;
+        const lumenfall::VideoError err = video->error.value_or(lumenfall::VideoError{});
+        const std::string code = err.code.value_or("");
+        s.error.code = make_error_code(code == "CONTENT_POLICY_VIOLATION" ? job::Errc::content_policy
+                                                                         : job::Errc::failed_at_provider);
+        s.error.provider.code = code;
+        s.error.provider.message = err.message.value_or("failed without an error message");
+        break;
+      }
+      case providers::StatusWord::cancelled:
+        s.phase = job::Phase::failed;
+        s.error.code = make_error_code(job::Errc::cancelled_at_provider);
+        s.error.provider.message = "status " + video->status;
+        break;
+      case providers::StatusWord::unknown:
+        s.phase = job::Phase::running;
+        s.unknown_status = video->status;
+        break;
     }
     return s;
   }
@@ -189,12 +268,40 @@ struct Lumenfall {
     return on_cancel(r);
   }
 
-  /// The dry run's estimate in USD.
+  /// The dry run's estimate in USD. `dryRun` is documented for chat and images only: an answer
+  /// that looks like a created video (202, or an object with an id and a status) is
+  /// `quote_created_job` (see `created_by_quote`), never a price.
   static Result<double, job::JobError> on_quote(const http::Response& r) {
+    if (auto id = created_by_quote(r)) {
+      job::JobError e{make_error_code(job::Errc::quote_created_job), {}};
+      e.provider.status = r.head.status;
+      e.provider.code = *id;
+      e.provider.message = "the dry run created video " + *id;
+      return fail(std::move(e));
+    }
     if (r.head.status != 200) return fail(error_of(r));
     auto body = providers::read_body<lumenfall::Estimate>(r);
     if (!body) return fail(std::move(body.error()));
-    return static_cast<double>(body->total_cost_micros) / 1e6;
+    if (!(body->total_cost_micros >= 0) || body->total_cost_micros > 1e15) {
+      return fail(unexpected(r, "dry run answered an impossible total_cost_micros"));
+    }
+    return body->total_cost_micros / 1e6;
+  }
+
+  /// The id of the video a quote answer says it created, if it looks like one (a 2xx with an
+  /// `id` and a `status`; a 202 with an id).
+  static std::optional<std::string> created_by_quote(const http::Response& r) {
+    if (r.head.status < 200 || r.head.status > 299) return std::nullopt;
+    json::Value v;
+    if (json::read(r.body, v) || !v.is_object()) {
+      const std::string id = providers::salvage_string(r.body, "id");
+      if (r.head.status == 202 && !id.empty()) return id;
+      return std::nullopt;
+    }
+    const std::string* id = v.find_string("id");
+    if (id == nullptr || id->empty()) return std::nullopt;
+    if (r.head.status == 202 || v.find_string("status") != nullptr) return *id;
+    return std::nullopt;
   }
 
   /// The typed error of a non-success answer: the envelope's code refines the status.
@@ -212,7 +319,7 @@ struct Lumenfall {
     } else {
       e.provider.message = "HTTP " + std::to_string(r.head.status);
     }
-    const std::string& c = e.provider.code;
+    const std::string c = e.provider.code;
     if (c == "CONTENT_POLICY_VIOLATION") e.code = make_error_code(job::Errc::content_policy);
     if (c == "MODEL_NOT_FOUND") e.code = make_error_code(job::Errc::model_not_found);
     if (c == "INSUFFICIENT_BALANCE") e.code = make_error_code(job::Errc::insufficient_balance);
@@ -223,6 +330,23 @@ struct Lumenfall {
   }
 
 private:
+  // Writes `extra`'s members into the JSON object body (before its closing brace).
+  static void with_extra(http::Request& request, const json::Object& extra) {
+    if (extra.empty() || request.body.size() < 2 || request.body.back() != '}') return;
+    std::string more;
+    for (const auto& [key, value] : extra) {
+      std::string k, v;
+      if (json::write(key, k) || json::write(value, v)) {
+        request.body.clear();  // unwritable: VideoJob refuses an empty create
+        return;
+      }
+      more += "," + k + ":" + v;
+    }
+    request.body.pop_back();
+    if (request.body == "{") more.erase(0, 1);
+    request.body += more + "}";
+  }
+
   static job::JobError unexpected(const http::Response& r, std::string what) {
     job::JobError e{make_error_code(job::Errc::unexpected_response), {}};
     e.provider.status = r.head.status;
@@ -232,3 +356,8 @@ private:
 };
 
 }  // namespace reel
+
+template <>
+struct reel::json::Meta<reel::lumenfall::CreateRequest> {
+  static constexpr auto skip = field_list({"extra"});
+};

@@ -96,12 +96,41 @@ struct Venice {
 
   // ---- answers ----------------------------------------------------------------------------
 
-  /// Reads queue's answer into the handle (queue_id, model, the one-time download_url).
+  /// Reads queue's answer into the handle (queue_id, model, the one-time download_url). The job
+  /// may exist although the answer says otherwise: a 5xx (the create was sent; Venice has no
+  /// idempotency key) and a 200 whose body cannot be read (its queue_id salvaged when it is
+  /// there whole) are `ambiguous_submit`, never a refusal.
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
+    if (r.head.status >= 500) {
+      job::JobError e = error_of(r);
+      e.code = make_error_code(job::Errc::ambiguous_submit);
+      e.provider.message = "HTTP " + std::to_string(r.head.status) + " after the create was sent (" +
+                           (e.provider.message.empty() ? std::string("no message") : e.provider.message) +
+                           "): the job may exist; check before submitting again";
+      return fail(std::move(e));
+    }
     if (r.head.status != 200) return fail(error_of(r));
     auto body = providers::read_body<venice::QueueResponse>(r);
-    if (!body) return fail(std::move(body.error()));
-    if (body->queue_id.empty()) return fail(unexpected(r, "queue answer without queue_id"));
+    if (!body) {
+      const std::string id = providers::salvage_string(r.body, "queue_id");
+      if (id.empty()) {
+        job::JobError e = std::move(body.error());
+        e.code = make_error_code(job::Errc::ambiguous_submit);
+        e.provider.message = "a 200 answer to the create that cannot be read (" + e.provider.message +
+                             "): the job may exist; check before submitting again";
+        return fail(std::move(e));
+      }
+      h.job_id = id;
+      if (auto model = providers::salvage_string(r.body, "model"); !model.empty()) h.model = std::move(model);
+      // A one-time link cut off mid-way is no link: only one that is there whole is kept.
+      if (auto url = providers::salvage_string(r.body, "download_url"); url.rfind("http", 0) == 0) h.download_url = url;
+      return {};
+    }
+    if (body->queue_id.empty()) {
+      job::JobError e = unexpected(r, "queue answer without queue_id: the job may exist; check before submitting again");
+      e.code = make_error_code(job::Errc::ambiguous_submit);
+      return fail(std::move(e));
+    }
     h.job_id = body->queue_id;
     if (!body->model.empty()) h.model = body->model;
     h.download_url = body->download_url;
@@ -137,20 +166,40 @@ struct Venice {
     };
     s.estimate = ms(body->average_execution_time);
     s.elapsed = ms(body->execution_duration);
-    if (body->status == "PROCESSING") {
-      s.phase = job::Phase::running;
-    } else if (body->status == "COMPLETED") {
-      if (!h.download_url) {
-        return fail(unexpected(r, "COMPLETED without a download_url from queue (private model; the link is only "
-                                  "returned by the queue call)"));
-      }
-      s.phase = job::Phase::ready;
-      s.download_url = h.download_url;
-    } else {
-      return fail(unexpected(r, "unknown retrieve status \"" + body->status + "\""));
+    switch (providers::classify_status(body->status)) {
+      case providers::StatusWord::queued: s.phase = job::Phase::queued; break;
+      case providers::StatusWord::running: s.phase = job::Phase::running; break;
+      case providers::StatusWord::done:
+        if (h.download_url) {
+          s.phase = job::Phase::ready;
+          s.download_url = h.download_url;
+        } else {
+          // Done without the video or a link to it: not ready; keep polling (the video comes inline).
+          s.phase = job::Phase::running;
+          s.unknown_status = body->status + " (without a download_url)";
+        }
+        break;
+      case providers::StatusWord::failed:
+        s.phase = job::Phase::failed;
+        s.error.code = make_error_code(job::Errc::failed_at_provider);
+        s.error.provider.message = "status " + body->status;
+        break;
+      case providers::StatusWord::cancelled:
+        s.phase = job::Phase::failed;
+        s.error.code = make_error_code(job::Errc::cancelled_at_provider);
+        s.error.provider.message = "status " + body->status;
+        break;
+      case providers::StatusWord::unknown:
+        s.phase = job::Phase::running;
+        s.unknown_status = body->status;
+        break;
     }
     return s;
   }
+
+  /// Retrieve's documented 500 means "inference processing failed": after this many in a row
+  /// (so a passing hiccup is not mistaken for it) the job is `failed`.
+  static constexpr int failed_after_500s = 3;
 
   static Result<void, job::JobError> on_cleanup(const http::Response& r) {
     if (r.head.status != 200) return fail(error_of(r));
@@ -167,11 +216,20 @@ struct Venice {
     return body->quote;
   }
 
+  /// Reads `/models`. Each entry is read on its own: a constraint key that is absent or of the
+  /// wrong type is left unknown (not checked), and an entry without an id is skipped, so one odd
+  /// model never hides the others.
   static Result<std::vector<venice::Model>, job::JobError> on_models(const http::Response& r) {
     if (r.head.status != 200) return fail(error_of(r));
-    auto body = providers::read_body<venice::ModelList>(r);
-    if (!body) return fail(std::move(body.error()));
-    return std::move(body->data);
+    json::Value v;
+    const json::Value* data = nullptr;
+    if (!json::read(r.body, v)) data = v.find("data");
+    if (data == nullptr || !data->is_array()) return fail(unexpected(r, "/models answer without a data list"));
+    std::vector<venice::Model> models;
+    for (const json::Value& entry : *data->if_array()) {
+      if (auto m = model_of(entry)) models.push_back(std::move(*m));
+    }
+    return models;
   }
 
   /// Checks `r` against a model's constraints before any money is spent.
@@ -184,8 +242,9 @@ struct Venice {
     if (r.model != model.id) return fail(invalid("request is for model " + r.model + ", not " + model.id));
     if (!model.model_spec || !model.model_spec->constraints) return {};
     const venice::VideoConstraints& c = *model.model_spec->constraints;
-    auto listed = [](const std::vector<std::string>& list, const std::string& v) {
-      return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+    // An absent list is unknown (anything goes); an empty one means the parameter is not taken.
+    auto listed = [](const std::optional<std::vector<std::string>>& list, const std::string& v) {
+      return !list || std::find(list->begin(), list->end(), v) != list->end();
     };
     // The server's limit is only trusted when it is a sane number of characters.
     const double raw_limit = c.prompt_character_limit.value_or(2500);
@@ -198,15 +257,24 @@ struct Venice {
       return fail(invalid("negative_prompt longer than the model's " + std::to_string(limit) + " characters"));
     }
     if (!listed(c.durations, r.duration)) return fail(invalid("duration " + r.duration + " not offered by " + model.id));
+    if (r.resolution && c.resolutions && c.resolutions->empty()) {
+      return fail(invalid(model.id + " takes no resolution"));
+    }
     if (r.resolution && !listed(c.resolutions, *r.resolution)) {
       return fail(invalid("resolution " + *r.resolution + " not offered by " + model.id));
     }
-    if (c.aspect_ratios.empty() && r.aspect_ratio) return fail(invalid(model.id + " takes no aspect_ratio"));
-    if (!c.aspect_ratios.empty() && !r.aspect_ratio) return fail(invalid(model.id + " needs an aspect_ratio"));
+    if (c.aspect_ratios && c.aspect_ratios->empty() && r.aspect_ratio) {
+      return fail(invalid(model.id + " takes no aspect_ratio"));
+    }
+    if (c.aspect_ratios && !c.aspect_ratios->empty() && !r.aspect_ratio) {
+      return fail(invalid(model.id + " needs an aspect_ratio"));
+    }
     if (r.aspect_ratio && !listed(c.aspect_ratios, *r.aspect_ratio)) {
       return fail(invalid("aspect_ratio " + *r.aspect_ratio + " not offered by " + model.id));
     }
-    if (r.audio && !c.audio_configurable) return fail(invalid(model.id + " does not let audio be configured"));
+    if (r.audio && c.audio_configurable && !*c.audio_configurable) {
+      return fail(invalid(model.id + " does not let audio be configured"));
+    }
     if (c.model_type == "image-to-video" && !r.image_url) return fail(invalid(model.id + " needs an image_url"));
     return {};
   }
@@ -250,6 +318,51 @@ struct Venice {
   }
 
 private:
+  // One `/models` entry, read key by key (see on_models).
+  static std::optional<venice::Model> model_of(const json::Value& entry) {
+    const std::string* id = entry.find_string("id");
+    if (id == nullptr || id->empty()) return std::nullopt;
+    venice::Model m;
+    m.id = *id;
+    m.type = providers::string_at(entry, "type");
+    const json::Value* spec = entry.find("model_spec");
+    if (spec == nullptr || !spec->is_object()) return m;
+    venice::ModelSpec ms;
+    if (const std::string* n = spec->find_string("name")) ms.name = *n;
+    if (const std::string* p = spec->find_string("privacy")) ms.privacy = *p;
+    if (const json::Value* o = spec->find("offline"); o && o->if_bool()) ms.offline = *o->if_bool();
+    if (const json::Value* c = spec->find("constraints"); c && c->is_object()) {
+      venice::VideoConstraints vc;
+      auto strings = [c](std::string_view key) -> std::optional<std::vector<std::string>> {
+        const json::Value* list = c->find(key);
+        if (list == nullptr || !list->is_array()) return std::nullopt;
+        std::vector<std::string> out;
+        for (const json::Value& item : *list->if_array()) {
+          const std::string* text = item.if_string();
+          if (text == nullptr) return std::nullopt;  // not a list of strings: unknown, not checked
+          out.push_back(*text);
+        }
+        return out;
+      };
+      auto flag = [c](std::string_view key) -> std::optional<bool> {
+        const json::Value* b = c->find(key);
+        return b && b->if_bool() ? std::optional<bool>(*b->if_bool()) : std::nullopt;
+      };
+      vc.aspect_ratios = strings("aspect_ratios");
+      vc.resolutions = strings("resolutions");
+      vc.durations = strings("durations");
+      if (const std::string* t = c->find_string("model_type")) vc.model_type = *t;
+      vc.audio = flag("audio");
+      vc.audio_configurable = flag("audio_configurable");
+      if (const json::Value* l = c->find("prompt_character_limit"); l && l->if_number()) {
+        vc.prompt_character_limit = l->if_number()->to_double();
+      }
+      ms.constraints = std::move(vc);
+    }
+    m.model_spec = std::move(ms);
+    return m;
+  }
+
   static job::JobError unexpected(const http::Response& r, std::string what) {
     job::JobError e{make_error_code(job::Errc::unexpected_response), {}};
     e.provider.status = r.head.status;

@@ -105,14 +105,16 @@ struct CompleteResponse {
   bool success = false;
 };
 
-/// Video constraints of a model (`/models?type=video`, `model_spec.constraints`).
+/// Video constraints of a model (`/models?type=video`, `model_spec.constraints`). An absent (or
+/// wrongly typed) key is unknown and not checked; an empty list means the model does not take
+/// that parameter.
 struct VideoConstraints {
-  std::vector<std::string> aspect_ratios;
-  std::vector<std::string> resolutions;
-  std::vector<std::string> durations;
-  std::string model_type;
-  bool audio = false;
-  bool audio_configurable = false;
+  std::optional<std::vector<std::string>> aspect_ratios;
+  std::optional<std::vector<std::string>> resolutions;
+  std::optional<std::vector<std::string>> durations;
+  std::optional<std::string> model_type;
+  std::optional<bool> audio;
+  std::optional<bool> audio_configurable;
   std::optional<double> prompt_character_limit;
 };
 struct ModelSpec {

@@ -128,6 +128,14 @@ public:
       : store_(store), job_(job), id_(std::move(id)), last_(last), key_(std::move(key)) {
     saved_submitted_ = job_.options().on_submitted;
     saved_progress_ = job_.options().on_progress;
+    saved_changed_ = job_.options().on_handle_changed;
+    job_.options().on_handle_changed = [this](const job::JobHandle& h) {
+      // e.g. a one-time link fetch counted: durable before the GET is sent.
+      Entry e = entry(last_);
+      e.handle = h;
+      note(store_.append(std::move(e)));
+      if (saved_changed_) saved_changed_(h);
+    };
     job_.options().on_submitted = [this](const job::JobHandle& h) {
       Entry e = entry(JobState::submitted);
       e.handle = h;
@@ -144,6 +152,7 @@ public:
   ~Recorder() {
     job_.options().on_submitted = std::move(saved_submitted_);
     job_.options().on_progress = std::move(saved_progress_);
+    job_.options().on_handle_changed = std::move(saved_changed_);
   }
 
   const std::string& id() const noexcept { return id_; }
@@ -165,11 +174,15 @@ public:
     if (cancelled_remotely) e.error = e.error.value_or("") + (e.error ? "; " : "") + "cancelled at the provider";
     if (o.handle.submitted()) e.handle = o.handle;
     note(store_.append(std::move(e)));
-    bool finished = o.kind == K::refused || o.kind == K::failed || cancelled_remotely;
+    // Finished: nothing more can come of it. A job refused or failed at the provider, cancelled
+    // there, or saved and cleaned up (or whose cleanup the provider refused for good). Anything
+    // else (a deadline, an error, even a rotated key) stays for `resume`.
+    bool finished = o.kind == K::refused || o.kind == K::failed || cancelled_remotely ||
+                    o.error.code == job::Errc::cancelled_at_provider;
     if (o.ok()) {
       bool cleanup_due = false;
       if constexpr (CleaningProvider<P>) cleanup_due = job_.options().cleanup;
-      finished = o.cleaned_up || !cleanup_due;
+      finished = o.cleaned_up || !cleanup_due || o.cleanup_settled;
     }
     if (finished) note(store_.append(entry(JobState::finished)));
     return finished;
@@ -187,6 +200,7 @@ private:
   }
 
   void progress(const job::JobProgress& p) {
+    if (!p.warning.empty()) return;  // a warning repeats the stage; it changes nothing
     if (p.stage == job::Stage::submitting) {
       // VideoJob mints an idempotency key just before it sends the create: keep it.
       const auto& key = job_.handle().idempotency_key;
@@ -216,6 +230,7 @@ private:
   std::optional<std::string> key_;
   std::function<void(const job::JobHandle&)> saved_submitted_;
   std::function<void(const job::JobProgress&)> saved_progress_;
+  std::function<void(const job::JobHandle&)> saved_changed_;
   std::optional<StoreError> error_;
 };
 
@@ -353,7 +368,13 @@ asio::awaitable<JournaledOutcome, typename H::executor_type> resume(S& store, co
       co_return out;
     }
     detail::Recorder<S, P, H> rec(store, job, record.id, record.state, record.idempotency_key());
-    job::Outcome outcome = co_await job.finish(*output);
+    // A video saved before the process stopped is never downloaded again: only its cleanup is left.
+    const bool saved = record.state == JobState::downloaded || record.state == JobState::cleaned ||
+                       (record.state == JobState::ended && record.outcome == job::OutcomeKind::succeeded);
+    std::error_code exists_ec;
+    const std::filesystem::path saved_file = record.file ? std::filesystem::path(*record.file) : *output;
+    if (saved && std::filesystem::is_regular_file(saved_file, exists_ec)) (void)job.adopt_file(saved_file);
+    job::Outcome outcome = co_await job.finish(saved ? saved_file : *output);
     co_return co_await detail::conclude(rec, job, outcome, RunKind::resumed, options);
   }
   const std::optional<std::string> key = record.idempotency_key();
