@@ -104,9 +104,12 @@ inline reel::JobOptions quick_options() {
 }
 
 /// A fake MP4 body (the client does not look inside).
+/// `n` bytes that start like an MP4 (an ISO-BMFF `ftyp` box), as reel checks before a cleanup.
 inline std::string video_bytes(std::size_t n) {
   std::string v(n, '\0');
   for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<char>('a' + i % 26);
+  static constexpr char ftyp[] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'};
+  for (std::size_t i = 0; i < n && i < sizeof ftyp; ++i) v[i] = ftyp[i];
   return v;
 }
 

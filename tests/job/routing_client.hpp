@@ -50,6 +50,7 @@ public:
       body = ++polls[id] < 2 ? R"({"id":"x","status":"in_progress","progress":50})"
                              : R"({"id":"x","status":"completed","output":{"url":"https://cdn.example/)" + id + R"("}})";
     } else if (url.rfind("https://cdn.example/", 0) == 0) {
+      r.head.headers.add("Content-Type", "video/mp4");
       body = "lumenfall-video";
     } else if (request.method == "DELETE") {
       body = R"({"id":"x","deleted":true})";

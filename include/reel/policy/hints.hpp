@@ -1,7 +1,9 @@
 /// @file
 /// What a server says about when to come back: `Retry-After` (seconds or an HTTP date),
 /// Venice's `x-ratelimit-*` headers (the reset is a Unix time) and OpenAI's
-/// `openai-poll-after-ms`. Parsed leniently: a malformed value is ignored, never an error.
+/// `openai-poll-after-ms`. Parsed leniently: a malformed value is ignored, never an error, and
+/// no value, however large, overflows a time conversion: every wait is capped at
+/// `max_server_wait`.
 #pragma once
 
 #include <reel/config.hpp>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -20,7 +23,15 @@ namespace reel::policy {
 /// The unit of reel's policies.
 using Duration = std::chrono::milliseconds;
 
-/// The hints of one response, as delays from the moment it was received.
+/// The longest wait reel takes from a server hint (`Retry-After`, `x-ratelimit-reset-requests`,
+/// `openai-poll-after-ms`): one hour. A longer hint, or a number too large to represent, is
+/// read as this: beyond an hour a hint is more likely a misread unit or a broken server than a
+/// real wait, and a job waiting that long is bounded by its deadline anyway. Policies
+/// (`poll_delay`, `RetryPolicy`) and the rate limiter cap hints they are given at it too.
+inline constexpr Duration max_server_wait = std::chrono::hours(1);
+
+/// The hints of one response, as delays from the moment it was received (each at most
+/// `max_server_wait`).
 struct ServerHints {
   std::optional<std::chrono::milliseconds> retry_after;       ///< `Retry-After`
   std::optional<std::chrono::milliseconds> poll_after;        ///< `openai-poll-after-ms`
@@ -56,6 +67,48 @@ inline std::optional<std::int64_t> to_int(std::string_view s) {
   return v;
 }
 
+/// A non-negative integer count of `unit`s as a delay capped at `max_server_wait`: digits too
+/// many for an `int64_t` are the cap too; a negative or malformed value is none.
+inline std::optional<Duration> capped_count(std::string_view s, Duration unit) {
+  s = trim(s);
+  if (s.empty() || unit <= Duration(0)) return std::nullopt;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (end != s.data() + s.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) {
+    return s.front() == '-' ? std::nullopt : std::optional<Duration>(max_server_wait);
+  }
+  if (ec != std::errc() || v < 0) return std::nullopt;
+  if (v >= max_server_wait / unit) return max_server_wait;
+  return v * unit;
+}
+
+/// Reads the number at the start of `s` into `v` and returns where it ends, or nullptr when
+/// there is none. A number beyond a double's range reads as ±infinity, one too small as zero.
+inline const char* read_double(std::string_view s, double& v) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc::result_out_of_range) {
+    const std::string_view text(s.data(), static_cast<std::size_t>(end - s.data()));
+    const bool tiny = text.find("e-") != std::string_view::npos || text.find("E-") != std::string_view::npos;
+    v = tiny ? 0.0 : (text.front() == '-' ? -HUGE_VAL : HUGE_VAL);
+    return end;
+  }
+  return ec == std::errc() ? end : nullptr;
+}
+
+/// `ms` milliseconds (infinity included) as a delay, rounded, within [0, max_server_wait].
+inline Duration capped_ms(double ms) {
+  if (!(ms > 0)) return Duration(0);
+  if (!(ms < static_cast<double>(max_server_wait.count()))) return max_server_wait;
+  return Duration(std::llround(ms));
+}
+
+/// `t` (a time since the Unix epoch, in ms) as a delay from `now` within [0, max_server_wait].
+inline Duration until_ms(double t, std::chrono::system_clock::time_point now) {
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  return capped_ms(t - static_cast<double>(now_ms));
+}
+
 inline int month_index(std::string_view m) {
   constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -85,12 +138,8 @@ inline std::optional<std::int64_t> clock_time(std::string_view s) {
   return *h * 3600 + *m * 60 + *sec;
 }
 
-}  // namespace detail
-
-/// An HTTP date (RFC 9110 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms) as a
-/// calendar time; nullopt when it is none of them.
-inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
-  using detail::to_int;
+/// An HTTP date as seconds since the Unix epoch (years 1970 to 9999); nullopt when malformed.
+inline std::optional<std::int64_t> http_date_seconds(std::string_view s) {
   s = detail::trim(s);
   std::int64_t day = 0;
   int month = 0;
@@ -125,26 +174,41 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std:
     return std::nullopt;
   }
   if (month == 0 || day < 1 || day > 31 || year < 1970 || year > 9999 || !seconds) return std::nullopt;
-  const std::int64_t days = detail::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return std::chrono::system_clock::time_point(std::chrono::seconds(days * 86400 + *seconds));
+  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return days * 86400 + *seconds;
 }
 
-/// `Retry-After` as a delay from `now`: delta-seconds or an HTTP date (a past date is zero).
+}  // namespace detail
+
+/// An HTTP date (RFC 9110 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms) as a
+/// calendar time; nullopt when it is none of them, or when `system_clock` cannot represent it
+/// (with nanosecond ticks, dates after 2262).
+inline std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
+  const auto seconds = detail::http_date_seconds(s);
+  constexpr auto latest = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max());
+  if (!seconds || *seconds > latest.count()) return std::nullopt;
+  return std::chrono::system_clock::time_point(std::chrono::seconds(*seconds));
+}
+
+/// `Retry-After` as a delay from `now`: delta-seconds or an HTTP date (a past date is zero),
+/// at most `max_server_wait`.
 inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
                                                                   std::chrono::system_clock::time_point now) {
-  if (const auto seconds = detail::to_int(value)) {
-    if (*seconds < 0) return std::nullopt;
-    return std::chrono::seconds(std::min<std::int64_t>(*seconds, 366LL * 86400));
+  const std::string_view v = detail::trim(value);
+  if (!v.empty() && (v.front() == '-' || (v.front() >= '0' && v.front() <= '9'))) {
+    return detail::capped_count(v, std::chrono::seconds(1));
   }
-  const auto date = parse_http_date(value);
+  const auto date = detail::http_date_seconds(v);
   if (!date) return std::nullopt;
-  if (*date <= now) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(*date - now);
+  // Exact in a double: dates end in 9999, about 2.5e14 ms.
+  return detail::until_ms(static_cast<double>(*date) * 1000.0, now);
 }
 
-/// A rate-limit reset as a delay from `now` (past: zero). Venice sends a Unix time in seconds
-/// (integer or fractional); a number below 10^9 cannot be one and is read as seconds from now,
-/// and OpenAI-style durations ("1s", "250ms", "6m0s") are read as such.
+/// A rate-limit reset as a delay from `now` (past: zero), at most `max_server_wait`. Venice
+/// sends a Unix time in seconds (integer or fractional); a number below 10^9 cannot be one and
+/// is read as seconds from now, one above 10^11 (year 5138 in seconds) as a Unix time in
+/// milliseconds; OpenAI-style durations ("1s", "250ms", "6m0s") are read as such. Negative
+/// values and NaN are ignored; infinity and numbers beyond a double's range are the cap.
 inline std::optional<std::chrono::milliseconds> until_unix_time(std::string_view value,
                                                                 std::chrono::system_clock::time_point now) {
   value = detail::trim(value);
@@ -154,8 +218,8 @@ inline std::optional<std::chrono::milliseconds> until_unix_time(std::string_view
     std::string_view rest = value;
     while (!rest.empty()) {
       double n = 0;
-      const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-      if (ec != std::errc() || !(n >= 0)) return std::nullopt;
+      const char* end = detail::read_double(rest, n);
+      if (end == nullptr || !(n >= 0)) return std::nullopt;
       rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
       if (rest.rfind("ms", 0) == 0) {
         total_ms += n;
@@ -167,19 +231,13 @@ inline std::optional<std::chrono::milliseconds> until_unix_time(std::string_view
         return std::nullopt;
       }
     }
-    if (total_ms > 366.0 * 86'400'000.0) return std::nullopt;
-    return std::chrono::milliseconds(static_cast<std::int64_t>(total_ms));
+    return detail::capped_ms(total_ms);  // a sum too large is infinity: capped as well
   }
   double t = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), t);
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || !(t >= 0) || t > 1e13) {
-    return std::nullopt;
-  }
-  if (t < 1e9) return std::chrono::milliseconds(static_cast<std::int64_t>(t * 1000));
-  const auto target = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(t)));
-  if (target <= now) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(target - now);
+  const char* end = detail::read_double(value, t);
+  if (value.empty() || end != value.data() + value.size() || !(t >= 0)) return std::nullopt;
+  if (t < 1e9) return detail::capped_ms(t * 1000.0);
+  return detail::until_ms(t > 1e11 ? t : t * 1000.0, now);
 }
 
 /// Reads every hint `headers` carry, relative to `now` (the time the response arrived).
@@ -187,7 +245,7 @@ inline ServerHints parse_hints(const http::Fields& headers, std::chrono::system_
   ServerHints h;
   if (const auto v = headers.find("Retry-After")) h.retry_after = parse_retry_after(*v, now);
   if (const auto v = headers.find("openai-poll-after-ms")) {
-    if (const auto ms = detail::to_int(*v); ms && *ms >= 0) h.poll_after = std::chrono::milliseconds(*ms);
+    h.poll_after = detail::capped_count(*v, std::chrono::milliseconds(1));
   }
   if (const auto v = headers.find("x-ratelimit-reset-requests")) h.rate_limit_reset = until_unix_time(*v, now);
   if (const auto v = headers.find("x-ratelimit-limit-requests")) h.rate_limit_limit = detail::to_int(*v);

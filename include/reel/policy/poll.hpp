@@ -6,6 +6,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/policy/hints.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -39,18 +40,19 @@ concept PollPolicy = requires(P& p, const PollState& s) {
 };
 
 /// Limits every policy's choice: never below `floor`, never above `ceiling` (a longer server
-/// hint is still honoured: the server knows best).
+/// hint is still honoured, up to `max_server_wait`: the server knows best).
 struct PollBounds {
   Duration floor{1000};
   Duration ceiling{std::chrono::minutes(2)};
 };
 
-/// The wait before the next poll: the policy's choice within `bounds`, and at least the hint.
+/// The wait before the next poll: the policy's choice within `bounds`, and at least the hint
+/// (itself capped at `max_server_wait`).
 template <PollPolicy P>
 Duration poll_delay(P& policy, const PollState& state, const PollBounds& bounds = {}) {
   Duration d = policy.next_delay(state);
   d = std::clamp(d, bounds.floor, std::max(bounds.floor, bounds.ceiling));
-  if (state.hint && *state.hint > d) d = *state.hint;
+  if (state.hint && *state.hint > d) d = std::max(d, std::min(*state.hint, max_server_wait));
   return d;
 }
 
@@ -113,7 +115,8 @@ public:
     }
     const auto salt = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&counter));
     const std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
-    // The counter part alone already differs per call; the random part separates processes.
+    // The random part separates processes; the counter separates the generators of one process
+    // even where the device is deterministic.
     return mix(random) ^ mix(salt + n * 0x9e3779b97f4a7c15ull);
   }
 
@@ -140,11 +143,12 @@ struct ExponentialBackoff {
   double multiplier = 1.5;
   Duration max{30000};
   double jitter = 0.2;
-  Jitter random{};
+  Jitter random{};  ///< self-seeded by default: copies draw their own waits (see `Jitter`)
 
   Duration next_delay(const PollState& s) {
     const double grown = static_cast<double>(initial.count()) * std::pow(multiplier, std::max(0, s.polls - 1));
-    const auto base = Duration(static_cast<std::int64_t>(std::min(grown, static_cast<double>(max.count()))));
+    // `!(grown < max)` also catches NaN and infinity, whose conversion would be undefined.
+    const auto base = !(grown < static_cast<double>(max.count())) ? max : Duration(static_cast<std::int64_t>(grown));
     return random.spread(base, jitter);
   }
 };

@@ -85,11 +85,18 @@ public:
       ++waiting_;
       const std::error_code ec = co_await clock_.sleep_until(at);
       --waiting_;
-      // The bucket may have been paused meanwhile; give the slot back and look again then.
-      const bool recheck = !ec && (paused_until(b) > clock_.now() || guard_until(clock_.now()) > clock_.now());
-      if (ec || recheck) {
+      if (ec) {
         give_back(b, at);
-        if (ec) co_return ec;
+        co_return ec;
+      }
+      // The bucket may have been paused meanwhile (a 429 may even have created it); give the
+      // slot back and look again then. One reading of the clock for the whole decision: two
+      // unsequenced readings would see time move between them and take every wake-up for a pause.
+      const time_point woke = clock_.now();
+      const Bucket* now_b = find(bucket);
+      (void)woke; (void)now_b;
+      if (paused_until(b) > clock_.now() || guard_until(clock_.now()) > clock_.now()) {
+        give_back(b, at);
         continue;
       }
       co_return std::error_code();
@@ -98,7 +105,7 @@ public:
 
   /// Records how a request to `bucket` ended: its HTTP status (0 for a transport failure) and
   /// the server's hints. Failures feed the abuse guard; a 429, or no requests remaining, pauses
-  /// the bucket until the server's reset or Retry-After.
+  /// the bucket until the server's reset or Retry-After (at most `max_server_wait`).
   void record(std::string_view bucket, int status, const ServerHints& hints = {}) {
     const time_point now = clock_.now();
     if (status == 0 || status >= 400) {
@@ -106,14 +113,21 @@ public:
       prune_failures(now);
     }
     Bucket* b = find(bucket);
+    // Hints built by hand may exceed what parsing allows: `now + pause` must not overflow.
+    const auto capped = [](std::optional<Duration> d) -> std::optional<Duration> {
+      if (!d) return std::nullopt;
+      return std::clamp(*d, Duration(0), max_server_wait);
+    };
+    const std::optional<Duration> retry_after = capped(hints.retry_after);
+    const std::optional<Duration> reset = capped(hints.rate_limit_reset);
     std::optional<Duration> pause;
     if (status == 429) {
       // Retry-After when given; else the limit's reset if the server says nothing remains.
-      pause = hints.retry_after;
-      if (!pause && hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0) pause = hints.rate_limit_reset;
+      pause = retry_after;
+      if (!pause && hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0) pause = reset;
       if (!pause) pause = b != nullptr ? b->limit.pause_after_429 : Duration(5000);
-    } else if (hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0 && hints.rate_limit_reset) {
-      pause = hints.rate_limit_reset;
+    } else if (hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0 && reset) {
+      pause = reset;
     }
     if (pause) {
       Bucket& target = b != nullptr ? *b : buckets_[std::string(bucket)];

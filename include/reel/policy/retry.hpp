@@ -6,6 +6,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/policy/hints.hpp>
 #include <reel/policy/poll.hpp>
 
 #include <algorithm>
@@ -21,9 +22,9 @@ struct RetryPolicy {
   int max_attempts = 6;           ///< attempts in all, the first included
   Duration initial{1000};         ///< wait before the second attempt
   double multiplier = 2.0;        ///< growth per attempt
-  Duration max_delay{30000};      ///< cap of the computed wait (a longer server hint still wins)
+  Duration max_delay{30000};      ///< cap of the computed wait (a longer server hint still wins, up to `max_server_wait`)
   double jitter = 0.2;            ///< each wait spread by ±this share
-  Jitter random{};
+  Jitter random{};                ///< self-seeded by default: copies draw their own waits (see `Jitter`)
 
   /// Whether an HTTP status is worth retrying: 408, 425, 429, 500, 502, 503, 504.
   static bool retryable_status(int status) {
@@ -35,9 +36,10 @@ struct RetryPolicy {
   std::optional<Duration> delay(int attempt, std::optional<Duration> hint = std::nullopt) {
     if (attempt > max_attempts || attempt < 2) return std::nullopt;
     const double grown = static_cast<double>(initial.count()) * std::pow(multiplier, attempt - 2);
-    Duration d(static_cast<std::int64_t>(std::min(grown, static_cast<double>(max_delay.count()))));
+    // `!(grown < max_delay)` also catches NaN and infinity, whose conversion would be undefined.
+    Duration d = !(grown < static_cast<double>(max_delay.count())) ? max_delay : Duration(static_cast<std::int64_t>(grown));
     d = random.spread(d, jitter);
-    if (hint && *hint > d) d = *hint;
+    if (hint && *hint > d) d = std::max(d, std::min(*hint, max_server_wait));
     return d;
   }
 };

@@ -256,7 +256,14 @@ struct Venice {
     if (r.negative_prompt && providers::utf8_length(*r.negative_prompt) > limit) {
       return fail(invalid("negative_prompt longer than the model's " + std::to_string(limit) + " characters"));
     }
-    if (!listed(c.durations, r.duration)) return fail(invalid("duration " + r.duration + " not offered by " + model.id));
+    if (c.durations && c.durations->empty()) {
+      // "does not support a defined duration": only a source-matched one ("auto", "-1")
+      if (r.duration != "auto" && r.duration != "-1") {
+        return fail(invalid(model.id + " takes no defined duration (send \"auto\"), not " + r.duration));
+      }
+    } else if (!listed(c.durations, r.duration)) {
+      return fail(invalid("duration " + r.duration + " not offered by " + model.id));
+    }
     if (r.resolution && c.resolutions && c.resolutions->empty()) {
       return fail(invalid(model.id + " takes no resolution"));
     }

@@ -42,7 +42,9 @@ struct ModelConfig {
   bool audio_configurable = false;
   std::int64_t prompt_character_limit = 2500;
   bool private_download = false;  ///< Venice: queue returns a one-time download_url
-  bool needs_consent = false;     ///< Venice: 409 needs_consent without consents
+  /// Venice: 409 needs_consent when a request carries face-bearing media (image, end image, reference images,
+  /// video, reference videos: swagger's `face_media_roles`) without `consents.seedance`
+  bool needs_consent = false;
   double usd_per_second = 0.05;
   std::int64_t capacity = 0;  ///< concurrent running jobs; more wait (retrieve answers 503); 0 = unlimited
   JobSpec job;
@@ -79,6 +81,61 @@ struct Rule {
   std::optional<double> probability;  ///< seeded chance of applying (default 1)
 };
 
+/// Answers the providers' documents allow or leave open, though the simulator's defaults (written next to the
+/// client) never send them; all off by default. See docs/simulator.md ("Drift").
+struct Drift {
+  /// Status strings: "upper" | "lower" | "title" — every job status string the provider sends is written in that case
+  /// (Venice "PROCESSING" -> "processing"; Lumenfall "in_progress" -> "IN_PROGRESS").
+  std::optional<std::string> status_case;
+  /// Statuses the provider sends, one per status request, before its normal answers begin (e.g.
+  /// ["preprocessing", "QUEUED", "finalizing"]): Venice retrieve as {"status": s, ...}, Lumenfall GET as the video
+  /// object with status s. These polls do not count toward a job's `polls` spec.
+  std::vector<std::string> extra_statuses;
+  /// Lumenfall: spell the final success status this way (e.g. "succeeded") instead of "completed"; and "canceled" or
+  /// "cancelled" for a DELETEd running job's status (default the simulator's existing word).
+  std::optional<std::string> completed_status;
+  std::optional<std::string> cancelled_status;
+  /// Lumenfall: progress, created_at, completed_at, expires_at and seconds sent as fractional numbers (e.g. 12.5, 1764800000.25).
+  bool fractional_numbers = false;
+  /// Lumenfall: optional fields present as JSON null (error, output while not completed, metadata, model, size,
+  /// progress after completion, error.code inside a failed job's error).
+  bool nulls = false;
+  /// Lumenfall: progress, created_at, completed_at and error.code left out entirely.
+  bool omit_optional = false;
+  /// Venice /models: every model's constraints lack these keys (e.g. ["aspect_ratios", "resolutions"]); and
+  /// models listed here get an entry whose constraints hold a wrongly typed value (e.g. "durations": "5s").
+  std::vector<std::string> models_missing_keys;
+  std::vector<std::string> models_malformed;
+  /// Lumenfall: POST /videos?dryRun=true ignores dryRun — creates a real (billed) job and answers 202 with the video object.
+  bool dry_run_creates = false;
+  /// Venice queue and Lumenfall create: the job IS created (and billed), then the answer is this status (500, 502, 504,
+  /// 524) with a gateway-style text/html body. Applies to the first `create_error_times` creates (default 1).
+  std::optional<int> create_error_status;
+  std::int64_t create_error_times = 1;
+  /// Venice queue: the job is created, the answer is 200 application/json whose body is cut off after the queue_id
+  /// value (e.g. `{"model":"m","queue_id":"abc","download_url":"htt`), unreadable as JSON. First create only.
+  bool create_truncated_body = false;
+  /// Venice retrieve: jobs whose outcome is "fail" answer every retrieve with 500 {"error": "Inference failed"}
+  /// (instead of the 422 content shape) once they would have ended.
+  bool inference_failed_500 = false;
+  /// Venice retrieve: 503 {"error": "...at capacity..."} for this many retrieves of each job before normal answers.
+  std::int64_t capacity_503_polls = 0;
+  /// Media downloads (Venice one-time download_url GET, Lumenfall output.url GET): answer this status instead (403, 404,
+  /// 410, 429) with a small XML/HTML body like a storage bucket; for the first `media_status_times` GETs (default: all).
+  std::optional<int> media_status;
+  std::optional<std::int64_t> media_status_times;
+  /// Media downloads: 200 with a non-video body: "html" (text/html, an error page) or "json" (application/json
+  /// {"error": ...}); Content-Length true to that body.
+  std::optional<std::string> media_body;
+  /// The announced size (Lumenfall output.size_bytes; Venice has none, so Lumenfall only) differs from the real video
+  /// size by this many bytes; the download's Content-Length stays true and the body is complete.
+  std::int64_t announce_size_delta = 0;
+  /// Cleanup answers: the one-time link DELETE (Venice) answers this status; Lumenfall DELETE of a completed job
+  /// answers this status (e.g. 403, 404, 409, 500). The simulator does NOT delete anything when it answers so.
+  std::optional<int> link_delete_status;
+  std::optional<int> cleanup_status;
+};
+
 /// Everything configurable.
 struct Config {
   std::vector<ModelConfig> models;
@@ -93,6 +150,7 @@ struct Config {
   std::int64_t download_max_fetches = 5;    ///< Venice download_url GETs before 429
   std::int64_t poll_after_ms = 1000;        ///< Lumenfall openai-poll-after-ms header
   std::uint64_t seed = 1;
+  Drift drift;                              ///< answers the documents allow that the defaults never send
 };
 
 /// The models and rules the simulator starts with.
@@ -127,6 +185,11 @@ inline Config default_config() {
   seedance.needs_consent = true;
   seedance.prompt_character_limit = 20000;
   c.models.push_back(seedance);
+  // Seedance's reference-to-video: the consent flow applies to the face-bearing media it takes.
+  ModelConfig r2v = venice("seedance-2-0-reference-to-video", "image-to-video");
+  r2v.needs_consent = true;
+  r2v.prompt_character_limit = 20000;
+  c.models.push_back(r2v);
 
   auto lumenfall = [&](std::string id, std::vector<std::string> seconds, std::vector<std::string> sizes,
                        double usd) {
@@ -193,6 +256,11 @@ struct reel::json::Meta<reel_sim::Fault> {
 };
 template <>
 struct reel::json::Meta<reel_sim::Rule> {
+  static constexpr bool keep_defaults = true;
+  static constexpr bool reject_unknown_keys = true;
+};
+template <>
+struct reel::json::Meta<reel_sim::Drift> {
   static constexpr bool keep_defaults = true;
   static constexpr bool reject_unknown_keys = true;
 };

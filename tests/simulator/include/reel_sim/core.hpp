@@ -47,6 +47,9 @@ public:
     limiter_.clear();
     guard_.clear();
     balances_.clear();
+    create_errors_.clear();
+    truncated_sent_ = false;
+    media_drift_sent_ = 0;
     rules_.reset(config_.rules, config_.seed);
   }
 
@@ -123,6 +126,28 @@ public:
     return ref;
   }
 
+  /// Records that `job` was charged `usd` (the charge itself is `charge`).
+  void bill(Job& job, double usd) {
+    job.cost_usd = usd;
+    ++counters_.jobs_billed;
+    counters_.billed_usd += usd;
+  }
+  /// The provider's copy of `job` is gone (it is cleaned up too).
+  void mark_deleted(Job& job) {
+    job.cleaned = true;
+    if (job.deleted) return;
+    job.deleted = true;
+    ++counters_.jobs_deleted;
+  }
+  /// `job` was cancelled while queued or running (it is cleaned up too).
+  void mark_cancelled(Job& job, std::int64_t progress) {
+    job.cleaned = true;
+    if (job.cancelled) return;
+    job.cancelled = true;
+    job.cancelled_progress = progress;
+    ++counters_.jobs_cancelled;
+  }
+
   Job* job(const std::string& id) {
     const auto it = jobs_.find(id);
     return it == jobs_.end() ? nullptr : it->second.get();
@@ -187,14 +212,101 @@ public:
     return f;
   }
 
+  // ---- drift ------------------------------------------------------------------------------------
+  const Drift& drift() const { return config_.drift; }
+  /// Counts an answer shaped by the drift section.
+  void drifted() { ++counters_.drift_answers; }
+  /// `word` in `Drift::status_case` ("upper", "lower", "title"; anything else: as is).
+  std::string status_word(std::string word) const {
+    const auto& c = config_.drift.status_case;
+    if (!c) return word;
+    bool start = true;
+    for (char& ch : word) {
+      const bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+      const bool up = *c == "upper" || (*c == "title" && start);
+      if (alpha && up && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      if (alpha && !up && (*c == "lower" || *c == "title") && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      start = !alpha;
+    }
+    return word;
+  }
+  /// The status a create of `provider` that did create a job answers with (`Drift::create_error_status`), if any.
+  std::optional<int> create_error(const std::string& provider) {
+    const Drift& d = config_.drift;
+    if (!d.create_error_status) return std::nullopt;
+    std::int64_t& n = create_errors_[provider];
+    if (n >= d.create_error_times) return std::nullopt;
+    ++n;
+    drifted();
+    return d.create_error_status;
+  }
+  /// Whether this (successful) Venice create is the one whose body is cut off.
+  bool take_truncated_create() {
+    if (!config_.drift.create_truncated_body || truncated_sent_) return false;
+    truncated_sent_ = true;
+    drifted();
+    return true;
+  }
+  /// The status a media GET answers instead of the video (`Drift::media_status`), if any.
+  std::optional<int> media_status() {
+    const Drift& d = config_.drift;
+    if (!d.media_status) return std::nullopt;
+    if (d.media_status_times && media_drift_sent_ >= *d.media_status_times) return std::nullopt;
+    ++media_drift_sent_;
+    drifted();
+    return d.media_status;
+  }
+
+  /// The state of one job as JSON, or nullopt when there is no such job.
+  std::optional<std::string> job_state_json(const std::string& id) {
+    Job* j = job(id);
+    if (j == nullptr) return std::nullopt;
+    static constexpr const char* names[] = {"waiting", "running", "succeeded", "failed", "rejected"};
+    JobState s;
+    s.id = j->id;
+    s.provider = j->provider;
+    s.model = j->model;
+    s.prompt = j->prompt;
+    s.key = j->key;
+    s.idempotency_key = j->idempotency_key;
+    s.phase = j->cancelled ? "cancelled" : names[static_cast<int>(j->phase(SteadyClock::now()))];
+    s.outcome = j->outcome;
+    s.polls = j->polls;
+    s.drift_polls = j->drift_polls;
+    s.cost_usd = j->cost_usd;
+    s.cleaned = j->cleaned;
+    s.deleted = j->deleted;
+    s.cancelled = j->cancelled;
+    s.link_revoked = j->link_revoked;
+    s.created_by_dry_run = j->created_by_dry_run;
+    s.requests_after_cleanup = j->requests_after_cleanup;
+    s.download_fetches = j->download_fetches;
+    std::string out;
+    (void)reel::json::write(s, out);
+    return out;
+  }
+
   Counters& counters() { return counters_; }
   /// The counters with a per-job summary, as JSON.
   std::string counters_json() {
     counters_.jobs.clear();
     for (const auto& id : order_) {
       const Job& j = *jobs_[id];
-      counters_.jobs.push_back(JobCounters{j.id, j.provider, j.model, j.prompt, j.idempotency_key, j.polls, j.cleaned,
-                                           j.requests_after_cleanup, j.download_fetches});
+      JobCounters c;
+      c.id = j.id;
+      c.provider = j.provider;
+      c.model = j.model;
+      c.prompt = j.prompt;
+      c.idempotency_key = j.idempotency_key;
+      c.polls = j.polls;
+      c.cleaned = j.cleaned;
+      c.requests_after_cleanup = j.requests_after_cleanup;
+      c.download_fetches = j.download_fetches;
+      c.deleted = j.deleted;
+      c.cancelled = j.cancelled;
+      c.link_revoked = j.link_revoked;
+      c.cost_usd = j.cost_usd;
+      counters_.jobs.push_back(std::move(c));
     }
     std::string out;
     (void)reel::json::write(counters_, out);
@@ -224,6 +336,9 @@ private:
   std::map<std::string, std::string> idempotency_;
   std::map<std::string, double> balances_;
   Counters counters_;
+  std::map<std::string, std::int64_t> create_errors_;  ///< per provider: creates answered with create_error_status
+  bool truncated_sent_ = false;
+  std::int64_t media_drift_sent_ = 0;
   RateLimiter limiter_;
   AbuseGuard guard_;
   RuleEngine rules_;
@@ -265,6 +380,73 @@ void apply_fault(Reply& reply, const Fault& f, ErrorBody&& error_body) {
   reply.fault.truncate_at = u(f.truncate_at);
   reply.fault.trickle_bps = u(f.trickle_bps);
   if (reply.fault.reset_at || reply.fault.truncate_at) reply.close = true;
+}
+
+/// The number of code points in UTF-8 text (what the specs' "characters" and JSON Schema's maxLength count).
+inline std::int64_t code_points(std::string_view text) {
+  std::int64_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+/// A gateway's own error page (nginx / Cloudflare style), text/html.
+inline Reply gateway_reply(int status, std::string counter) {
+  Reply r;
+  r.status = status;
+  r.headers.set("Content-Type", "text/html");
+  const std::string title = std::to_string(status) + " " + std::string(reason(status));
+  r.body = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+           "</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n";
+  r.counter = std::move(counter);
+  return r;
+}
+
+/// A storage bucket's error answer: S3-style XML (403, 404, 429, others) or an HTML page (410).
+inline Reply bucket_reply(int status, std::string counter) {
+  Reply r;
+  r.status = status;
+  r.counter = std::move(counter);
+  if (status == 410) {
+    r.headers.set("Content-Type", "text/html");
+    r.body = "<html><head><title>410 Gone</title></head><body><h1>410 Gone</h1><p>The requested object is no longer "
+             "available.</p></body></html>";
+    return r;
+  }
+  std::string code = "InternalError";
+  std::string message = "We encountered an internal error. Please try again.";
+  if (status == 403) {
+    code = "AccessDenied";
+    message = "Access Denied";
+  } else if (status == 404) {
+    code = "NoSuchKey";
+    message = "The specified key does not exist.";
+  } else if (status == 429) {
+    code = "SlowDown";
+    message = "Please reduce your request rate.";
+  } else if (status == 400) {
+    code = "ExpiredToken";
+    message = "The provided token has expired.";
+  }
+  r.headers.set("Content-Type", "application/xml");
+  r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message +
+           "</Message><RequestId>SIM0000000000000</RequestId></Error>";
+  return r;
+}
+
+/// A 200 media answer that is not a video (`Drift::media_body`: "html" or "json").
+inline Reply non_video_reply(const std::string& kind, std::string counter) {
+  Reply r;
+  r.status = 200;
+  r.counter = std::move(counter);
+  if (kind == "json") {
+    r.headers.set("Content-Type", "application/json");
+    r.body = R"({"error":"The requested media could not be served"})";
+  } else {
+    r.headers.set("Content-Type", "text/html");
+    r.body = "<!DOCTYPE html><html><head><title>Error</title></head><body><h1>Something went wrong</h1>"
+             "<p>The requested media could not be served.</p></body></html>";
+  }
+  return r;
 }
 
 /// Sets Venice's x-ratelimit-* headers from a limiter decision.

@@ -95,6 +95,9 @@ inline std::string_view reason(int status) {
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
+    case 520: return "Web Server Returned an Unknown Error";
+    case 522: return "Connection Timed Out";
+    case 524: return "A Timeout Occurred";
     default: return "Status";
   }
 }

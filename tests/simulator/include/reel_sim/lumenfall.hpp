@@ -105,6 +105,7 @@ public:
       case 400: type = "invalid_request_error"; default_code = "INVALID_REQUEST"; break;
       case 401: type = "authentication_error"; default_code = "AUTHENTICATION_FAILED"; break;
       case 402: type = "billing_error"; default_code = "INSUFFICIENT_BALANCE"; break;
+      case 403: type = "permission_error"; default_code = "FORBIDDEN"; break;
       case 404: type = "not_found_error"; default_code = "NOT_FOUND"; break;
       case 409: type = "invalid_request_error"; default_code = "CONFLICT"; break;
       case 429: type = "rate_limit_error"; default_code = "RATE_LIMITED"; break;
@@ -150,6 +151,11 @@ public:
     } else if (job->cleaned || unix_now() >= job->completed_unix + core_.config().download_ttl_s) {
       core_.touch(*job);
       r = error(410, "This output URL has expired or the video was deleted", endpoint);
+    } else if (const auto status = core_.media_status()) {
+      r = bucket_reply(*status, endpoint);
+    } else if (core_.drift().media_body) {
+      core_.drifted();
+      r = non_video_reply(*core_.drift().media_body, endpoint);
     } else {
       ++job->download_fetches;
       r = media_reply(request, job->output_bytes);
@@ -184,7 +190,12 @@ private:
       return error(404, "No video with id '" + id + "'", endpoint, "VIDEO_NOT_FOUND");
     }
     core_.touch(*job);
-    if (job->cleaned) return error(404, "No video with id '" + id + "'", endpoint, "VIDEO_NOT_FOUND");
+    const Drift& drift = core_.drift();
+    // Drift::cancelled_status: a cancelled job stays readable, with that status.
+    const bool readable_cancelled = job->cancelled && drift.cancelled_status && endpoint == "lumenfall.retrieve";
+    if (job->cleaned && !readable_cancelled) {
+      return error(404, "No video with id '" + id + "'", endpoint, "VIDEO_NOT_FOUND");
+    }
     Reply r;
     std::optional<Fault> f = core_.fault(Subject{endpoint, job->model, job->prompt, key});
     if (f && f->status) {
@@ -195,12 +206,36 @@ private:
     core_.schedule(now);
     if (endpoint == "lumenfall.retrieve") {
       ++job->polls;
-      if (job->started_at) ++job->running_polls;
-      r = json_reply(200, video(*job, now));
+      if (!job->cancelled && job->extra_statuses_sent < drift.extra_statuses.size()) {
+        // Drift: statuses before the normal answers (not counted toward the job's `polls`).
+        ++job->drift_polls;
+        core_.drifted();
+        const std::string status = drift.extra_statuses[job->extra_statuses_sent++];
+        r = video_reply(200, *job, now, &status);
+      } else {
+        if (job->started_at && !job->cancelled) ++job->running_polls;
+        r = video_reply(200, *job, now);
+      }
       r.headers.set("openai-poll-after-ms", std::to_string(core_.config().poll_after_ms));
     } else if (endpoint == "lumenfall.delete") {
-      job->cleaned = true;
-      r = json_reply(200, Deleted{job->id});
+      const Phase phase = job->phase(now);
+      if (phase == Phase::waiting || phase == Phase::running) {
+        const std::int64_t progress = video(*job, now).progress;
+        core_.mark_cancelled(*job, progress);
+        if (drift.cancelled_status) {
+          core_.drifted();
+          r = video_reply(200, *job, now);
+        } else {
+          r = json_reply(200, Deleted{job->id});
+        }
+      } else if (drift.cleanup_status) {
+        // Drift: the cleanup is refused and nothing is deleted.
+        core_.drifted();
+        r = error(*drift.cleanup_status, "The video could not be deleted", endpoint);
+      } else {
+        core_.mark_deleted(*job);
+        r = json_reply(200, Deleted{job->id});
+      }
     } else if (job->phase(now) == Phase::succeeded) {
       ++job->download_fetches;
       r = media_reply(request, job->output_bytes);
@@ -254,9 +289,20 @@ private:
       return error(400, e.message(), endpoint);
     }
     if (!q.prompt || q.prompt->empty()) return error(400, "prompt is required", endpoint);
-    const std::string model_id = q.model.value_or("sora-2");
-    const ModelConfig* m = core_.model("lumenfall", model_id);
-    if (m == nullptr) return error(404, "Model '" + model_id + "' not found", endpoint, "MODEL_NOT_FOUND");
+    // Without `model` the gateway picks its default: the first configured Lumenfall model.
+    const ModelConfig* m = nullptr;
+    if (q.model) {
+      m = core_.model("lumenfall", *q.model);
+      if (m == nullptr) return error(404, "Model '" + *q.model + "' not found", endpoint, "MODEL_NOT_FOUND");
+    } else {
+      for (const auto& candidate : core_.config().models) {
+        if (candidate.provider == "lumenfall") {
+          m = &candidate;
+          break;
+        }
+      }
+      if (m == nullptr) return error(404, "No default model is configured", endpoint, "MODEL_NOT_FOUND");
+    }
     const std::string seconds = q.seconds ? seconds_text(*q.seconds) : (m->durations.empty() ? "4" : m->durations.front());
     const std::string size = q.size.value_or(m->resolutions.empty() ? "720x1280" : m->resolutions.front());
     if (!m->durations.empty() && std::find(m->durations.begin(), m->durations.end(), seconds) == m->durations.end()) {
@@ -266,10 +312,12 @@ private:
         std::find(m->aspect_ratios.begin(), m->aspect_ratios.end(), size) == m->aspect_ratios.end()) {
       return error(400, "size is not supported by this model", endpoint);
     }
-    if (static_cast<std::int64_t>(q.prompt->size()) > m->prompt_character_limit) return error(400, "prompt is too long", endpoint);
+    // Characters (JSON Schema maxLength): code points, not bytes.
+    if (code_points(*q.prompt) > m->prompt_character_limit) return error(400, "prompt is too long", endpoint);
     if (q.n && *q.n != 1) return error(400, "n must be 1", endpoint);
     const double cost = std::round(m->usd_per_second * std::atof(seconds.c_str()) * 1e6) / 1e6;
-    if (request.query_param("dryRun") == "true") {
+    const bool dry_run = request.query_param("dryRun") == "true";
+    if (dry_run && !core_.drift().dry_run_creates) {
       return json_reply(200, Estimate{"video.estimate", m->id, seconds, size, static_cast<std::int64_t>(std::llround(cost * 1e6))});
     }
     std::string idempotency_key = q.idempotency_key.value_or(std::string(request.headers.find("Idempotency-Key").value_or("")));
@@ -277,7 +325,7 @@ private:
       ++core_.counters().create_requests_by_idempotency_key[idempotency_key];
       if (Job* existing = core_.job_by_idempotency_key(key, idempotency_key)) {
         core_.touch(*existing);
-        Reply r = json_reply(200, video(*existing, SteadyClock::now()));
+        Reply r = video_reply(200, *existing, SteadyClock::now());
         if (auto f = core_.fault(Subject{endpoint, existing->model, existing->prompt, key})) {
           apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, endpoint); });
         }
@@ -298,15 +346,81 @@ private:
     Job& job = core_.create_job("lumenfall", *m, subject);
     job.seconds = seconds;
     job.size = size;
-    job.cost_usd = cost;
+    core_.bill(job, cost);
     job.idempotency_key = idempotency_key;
+    if (dry_run) {
+      job.created_by_dry_run = true;  // Drift::dry_run_creates
+      core_.drifted();
+    }
     if (!idempotency_key.empty()) core_.remember_idempotency_key(key, job);
-    r = json_reply(202, video(job, SteadyClock::now()));
+    if (const auto status = core_.create_error("lumenfall")) return gateway_reply(*status, endpoint);
+    r = video_reply(202, job, SteadyClock::now());
     if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, endpoint); });
     return r;
   }
 
-  Video video(Job& job, SteadyClock::time_point now) {
+  // The video object as a reply, with Drift's number, null and omission changes.
+  Reply video_reply(int status, Job& job, SteadyClock::time_point now, const std::string* pending = nullptr) {
+    const Video v = video(job, now, pending);
+    Reply r = json_reply(status, v);
+    const Drift& d = core_.drift();
+    if (!d.fractional_numbers && !d.nulls && !d.omit_optional) return r;
+    using reel::json::Value;
+    Value doc;
+    if (reel::json::read(r.body, doc) || doc.if_object() == nullptr) return r;
+    reel::json::Object& o = *doc.if_object();
+    auto at = [](reel::json::Object& obj, std::string_view key) -> Value* {
+      for (auto& [k, value] : obj) {
+        if (k == key) return &value;
+      }
+      return nullptr;
+    };
+    const Phase phase = job.phase(now);
+    const bool finished = pending == nullptr && (job.cancelled || (phase != Phase::waiting && phase != Phase::running));
+    if (d.fractional_numbers) {
+      auto fraction = [&](std::string_view key, std::string_view tail) {
+        if (Value* value = at(o, key); value != nullptr && value->if_number() != nullptr) {
+          value->if_number()->text += tail;
+        }
+      };
+      if (Value* p = at(o, "progress"); p != nullptr && p->if_number() != nullptr) {
+        p->if_number()->text += p->if_number()->text == "100" ? ".0" : ".5";
+      }
+      fraction("created_at", ".25");
+      fraction("completed_at", ".75");
+      fraction("expires_at", ".75");
+      if (Value* sec = at(o, "seconds"); sec != nullptr && sec->if_string() != nullptr && !sec->if_string()->empty() &&
+                                         std::all_of(sec->if_string()->begin(), sec->if_string()->end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; })) {
+        *sec = Value(reel::json::Number{*sec->if_string() + ".5"});
+      }
+    }
+    Value* error_object = at(o, "error");
+    if (error_object != nullptr && error_object->if_object() == nullptr) error_object = nullptr;
+    if (d.nulls) {
+      for (std::string_view key : {"metadata", "model", "size"}) {
+        if (Value* value = at(o, key)) *value = nullptr;
+      }
+      if (Value* p = at(o, "progress"); p != nullptr && finished) *p = nullptr;
+      if (error_object != nullptr) {
+        if (Value* code = at(*error_object->if_object(), "code")) *code = nullptr;
+      }
+    }
+    if (d.omit_optional) {
+      std::erase_if(o, [](const auto& m) { return m.first == "progress" || m.first == "created_at" || m.first == "completed_at"; });
+      error_object = at(o, "error");
+      if (error_object != nullptr && error_object->if_object() != nullptr) {
+        std::erase_if(*error_object->if_object(), [](const auto& m) { return m.first == "code"; });
+      }
+    }
+    r.body.clear();
+    (void)reel::json::write(doc, r.body);
+    core_.drifted();
+    return r;
+  }
+
+  // The video object; `pending` forces the not-yet-finished shape with that status (Drift::extra_statuses).
+  Video video(Job& job, SteadyClock::time_point now, const std::string* pending = nullptr) {
     Video v;
     v.id = job.id;
     v.model = job.model;
@@ -317,12 +431,19 @@ private:
     v.metadata.model = job.model;
     v.metadata.executed_model = "simulator/" + job.model;
     v.metadata.upstream_id = "sim-" + job.id;
+    const Drift& drift = core_.drift();
+    if (pending != nullptr || job.cancelled) {
+      v.status = pending != nullptr ? *pending : drift.cancelled_status.value_or(core_.status_word("cancelled"));
+      v.progress = pending != nullptr ? 0 : job.cancelled_progress;
+      if (pending != nullptr) v.metadata.cost_estimate = job.cost_usd;
+      return v;
+    }
     const Phase phase = job.phase(now);
     const bool finished = phase != Phase::waiting && phase != Phase::running;
     if (finished && job.completed_unix == 0) job.completed_unix = unix_now();
     switch (phase) {
       case Phase::waiting:
-        v.status = "queued";
+        v.status = core_.status_word("queued");
         break;
       case Phase::running: {
         // The reported progress follows the (possibly inaccurate) estimate, capped below 100.
@@ -330,20 +451,22 @@ private:
         const double fraction = job.polls_needed ? static_cast<double>(job.running_polls) / static_cast<double>(std::max<std::int64_t>(1, *job.polls_needed))
                                                  : static_cast<double>(job.elapsed_ms(now)) / estimate;
         v.progress = std::clamp<std::int64_t>(static_cast<std::int64_t>(fraction * 100), 0, 99);
-        v.status = v.progress < 10 ? "queued" : "in_progress";
+        v.status = core_.status_word(v.progress < 10 ? "queued" : "in_progress");
         break;
       }
       case Phase::succeeded:
-        v.status = "completed";
+        v.status = drift.completed_status.value_or(core_.status_word("completed"));
         v.progress = 100;
         v.completed_at = job.completed_unix;
         v.expires_at = job.completed_unix + core_.config().download_ttl_s;
+        // Drift::announce_size_delta: the announced size is off; the download stays true.
         v.output = Output{core_.media_base + "/lumenfall/" + job.id + ".mp4", "video/mp4",
-                          static_cast<std::int64_t>(mp4_of_size(job.output_bytes).size)};
+                          std::max<std::int64_t>(0, static_cast<std::int64_t>(mp4_of_size(job.output_bytes).size) +
+                                                        drift.announce_size_delta)};
         break;
       case Phase::failed:
       case Phase::rejected:
-        v.status = "failed";
+        v.status = core_.status_word("failed");
         v.progress = 100;
         v.completed_at = job.completed_unix;
         v.error = ErrorBody{job.fail_code, job.fail_message};

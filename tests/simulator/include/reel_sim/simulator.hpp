@@ -154,6 +154,14 @@ private:
       }
     } else if (op == "/config" && request.method == "GET") {
       r = json_reply(200, core_.config());
+    } else if (op.rfind("/jobs/", 0) == 0 && request.method == "GET") {
+      // One job's state: phase, billing, and whether it was cleaned up, deleted or cancelled.
+      if (auto state = core_.job_state_json(std::string(op.substr(6)))) {
+        r.headers.set("Content-Type", "application/json");
+        r.body = std::move(*state);
+      } else {
+        r = venice::Api::error(404, "No such job", "admin");
+      }
     } else {
       r = venice::Api::error(404, "Unknown admin endpoint", "admin");
     }

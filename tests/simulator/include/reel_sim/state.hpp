@@ -55,7 +55,14 @@ struct Job {
   std::uint64_t output_bytes = 0;
   double cost_usd = 0;
   bool cleaned = false;  ///< completed, deleted or cancelled: no request should name it any more
+  bool deleted = false;    ///< the provider's copy is gone (Venice complete / delete_media_on_completion, Lumenfall DELETE)
+  bool cancelled = false;  ///< Lumenfall DELETE while queued or running
+  bool created_by_dry_run = false;  ///< Drift::dry_run_creates: a `?dryRun=true` create made it
+  std::int64_t cancelled_progress = 0;  ///< progress reported when it was cancelled
   std::int64_t requests_after_cleanup = 0;
+  std::int64_t drift_polls = 0;  ///< status requests answered by Drift (capacity 503s, extra statuses)
+  std::int64_t capacity_503_sent = 0;
+  std::size_t extra_statuses_sent = 0;
   // Venice private models: the one-time download link.
   std::string download_token;
   std::int64_t download_fetches = 0;
@@ -89,6 +96,33 @@ struct JobCounters {
   bool cleaned = false;
   std::int64_t requests_after_cleanup = 0;
   std::int64_t download_fetches = 0;
+  bool deleted = false;
+  bool cancelled = false;
+  bool link_revoked = false;
+  double cost_usd = 0;
+};
+
+/// One job as `GET /__sim/jobs/{id}` shows it.
+struct JobState {
+  std::string id;
+  std::string provider;
+  std::string model;
+  std::string prompt;
+  std::string key;
+  std::string idempotency_key;
+  std::string phase;  ///< "waiting", "running", "succeeded", "failed", "rejected" or "cancelled"
+  std::string outcome;
+  std::int64_t polls = 0;        ///< every status request
+  std::int64_t drift_polls = 0;  ///< of which answered by Drift (capacity 503s, extra statuses)
+  double cost_usd = 0;           ///< billed
+  bool billed = true;
+  bool cleaned = false;
+  bool deleted = false;
+  bool cancelled = false;
+  bool link_revoked = false;
+  bool created_by_dry_run = false;
+  std::int64_t requests_after_cleanup = 0;
+  std::int64_t download_fetches = 0;
 };
 
 /// All counters, as served by `GET /__sim/counters` and printed on exit.
@@ -99,6 +133,12 @@ struct Counters {
   std::map<std::string, std::int64_t> jobs_created_by_idempotency_key;
   std::map<std::string, std::int64_t> create_requests_by_idempotency_key;
   std::int64_t jobs_created = 0;
+  std::int64_t jobs_billed = 0;     ///< every created job is charged its price first
+  double billed_usd = 0;
+  std::int64_t jobs_deleted = 0;    ///< provider copies removed (Venice complete, Lumenfall DELETE of a finished job)
+  std::int64_t jobs_cancelled = 0;  ///< Lumenfall DELETE of a queued or running job
+  std::int64_t links_revoked = 0;   ///< Venice download_url DELETEs that revoked the link
+  std::int64_t drift_answers = 0;   ///< answers shaped by `Config::drift` (not counting status case or spellings)
   std::int64_t requests_after_cleanup = 0;
   std::int64_t media_requests_with_authorization = 0;
   std::int64_t faults_injected = 0;

@@ -210,13 +210,24 @@ public:
       const Subject subject{endpoint, job->model, job->prompt, job->key};
       const auto now = SteadyClock::now();
       const bool expired = unix_now() >= job->created_unix + core_.config().download_ttl_s;
+      const Drift& drift = core_.drift();
       if (job->link_revoked || expired || (job->cleaned && job->phase(now) != Phase::succeeded)) {
         reply = error(410, "This link has expired or was revoked", endpoint);
+      } else if (request.method == "DELETE" && drift.link_delete_status) {
+        // Drift: the storage host refuses the DELETE; the link stays valid.
+        core_.drifted();
+        reply = bucket_reply(*drift.link_delete_status, endpoint);
       } else if (request.method == "DELETE") {
         job->link_revoked = true;
+        ++core_.counters().links_revoked;
         reply.status = 204;
       } else if (job->phase(now) != Phase::succeeded) {
         reply = error(404, "Media not found", endpoint);
+      } else if (const auto status = core_.media_status()) {
+        reply = bucket_reply(*status, endpoint);
+      } else if (drift.media_body) {
+        core_.drifted();
+        reply = non_video_reply(*drift.media_body, endpoint);
       } else if (++job->download_fetches > core_.config().download_max_fetches) {
         reply = error(429, "Too many requests for this link", endpoint);
       } else {
@@ -238,7 +249,7 @@ public:
     } else if (status == 402) {
       r = error(402, message, endpoint, "INSUFFICIENT_BALANCE");
     } else if (status == 409 && endpoint == "venice.queue") {
-      r = json_reply(409, needs_consent());
+      r = json_reply(409, needs_consent({"image", "reference_image", "video"}));
     } else if (status == 422 && endpoint == "venice.retrieve") {
       r = json_reply(422, ProviderContentPolicyError{ProviderContentPolicy{message, "provider_content_policy", std::nullopt, true}});
     } else {
@@ -339,8 +350,50 @@ private:
       }
     }
     Reply r = json_reply(200, list);
+    const Drift& drift = core_.drift();
+    if (!drift.models_missing_keys.empty() || !drift.models_malformed.empty()) drift_models(r);
     r.counter = "venice.models";
     return r;
+  }
+
+  // Drift: constraints without some required keys, and wrongly typed values for some models.
+  void drift_models(Reply& r) {
+    const Drift& drift = core_.drift();
+    reel::json::Value doc;
+    if (reel::json::read(r.body, doc)) return;
+    reel::json::Value* data = nullptr;
+    if (auto* o = doc.if_object()) {
+      for (auto& [k, v] : *o) {
+        if (k == "data") data = &v;
+      }
+    }
+    if (data == nullptr || data->if_array() == nullptr) return;
+    for (reel::json::Value& entry : *data->if_array()) {
+      auto* e = entry.if_object();
+      if (e == nullptr) continue;
+      std::string id;
+      reel::json::Value* constraints = nullptr;
+      for (auto& [k, v] : *e) {
+        if (k == "id" && v.if_string() != nullptr) id = *v.if_string();
+        if (k == "model_spec" && v.if_object() != nullptr) {
+          for (auto& [k2, v2] : *v.if_object()) {
+            if (k2 == "constraints") constraints = &v2;
+          }
+        }
+      }
+      if (constraints == nullptr || constraints->if_object() == nullptr) continue;
+      auto& c = *constraints->if_object();
+      std::erase_if(c, [&](const auto& member) { return in(drift.models_missing_keys, member.first); });
+      if (in(drift.models_malformed, id)) {
+        const ModelConfig* m = core_.model("venice", id);
+        const std::string first = m != nullptr && !m->durations.empty() ? m->durations.front() : "5s";
+        std::erase_if(c, [](const auto& member) { return member.first == "durations"; });
+        c.emplace_back("durations", reel::json::Value(first));  // a string where an array belongs
+      }
+    }
+    r.body.clear();
+    (void)reel::json::write(doc, r.body);
+    core_.drifted();
   }
 
   Reply quote(const Request& request) {
@@ -385,10 +438,12 @@ private:
   std::optional<Reply> validate(const QueueRequest& q, const ModelConfig& m) {
     if (!q.prompt) return invalid("prompt", "Required");
     if (q.prompt->empty()) return invalid("prompt", "String must contain at least 1 character(s)");
-    if (static_cast<std::int64_t>(q.prompt->size()) > std::min<std::int64_t>(20000, m.prompt_character_limit)) {
-      return invalid("prompt", "String must contain at most " + std::to_string(m.prompt_character_limit) + " character(s)");
+    // The limits are in characters (swagger: maxLength, "default 2500 characters"): code points, not bytes.
+    const std::int64_t limit = std::min<std::int64_t>(20000, m.prompt_character_limit);
+    if (code_points(*q.prompt) > limit) {
+      return invalid("prompt", "String must contain at most " + std::to_string(limit) + " character(s)");
     }
-    if (q.negative_prompt && q.negative_prompt->size() > 20000) {
+    if (q.negative_prompt && code_points(*q.negative_prompt) > 20000) {
       return invalid("negative_prompt", "String must contain at most 20000 character(s)");
     }
     if (!q.duration) return invalid("duration", "Required");
@@ -403,7 +458,9 @@ private:
     }
     if (q.resolution) {
       if (!in(resolution_enum(), *q.resolution)) return invalid("resolution", "Invalid enum value");
-      if (!m.resolutions.empty() && !in(m.resolutions, *q.resolution)) {
+      // swagger.yaml: "Empty array means the model does not support a defined resolution".
+      if (m.resolutions.empty()) return invalid("resolution", "This model does not support resolution");
+      if (!in(m.resolutions, *q.resolution)) {
         return invalid("resolution", "Unsupported resolution for this model");
       }
     }
@@ -425,13 +482,26 @@ private:
     return std::nullopt;
   }
 
-  static NeedsConsent needs_consent() {
+  static NeedsConsent needs_consent(std::vector<std::string> roles) {
     NeedsConsent body;
     body.error.message = "Additional consent is required before this request can be queued.";
-    body.face_media_roles = {"image", "reference_image", "video"};
+    body.face_media_roles = std::move(roles);
     body.consent = ConsentText{"2026-01-01", "By submitting media you confirm the simulated provider's terms."};
     body.docs_url = "https://docs.venice.ai/guides/media/video-generation";
     return body;
+  }
+
+  // The media of `q` that may show faces, as swagger's face_media_roles names them; elements, scene images and
+  // keyframes are not among them (and are never validated here).
+  static std::vector<std::string> face_media(const QueueRequest& q) {
+    std::vector<std::string> roles;
+    auto some = [](const auto& list) { return list && !list->empty(); };
+    if (q.image_url) roles.emplace_back("image");
+    if (q.end_image_url) roles.emplace_back("end_image");
+    if (some(q.reference_image_urls)) roles.emplace_back("reference_image");
+    if (q.video_url) roles.emplace_back("video");
+    if (some(q.reference_video_urls)) roles.emplace_back("reference_video");
+    return roles;
   }
 
   static bool consented(const QueueRequest& q) {
@@ -454,7 +524,11 @@ private:
     } else if (auto bad = validate(q, *m)) {
       return std::move(*bad);
     } else {
-      if (m->needs_consent && !consented(q)) return json_reply(409, needs_consent());
+      // swagger.yaml: 409 "Additional consent is required ... for some models", naming face_media_roles:
+      // only requests that carry face-bearing media need the consents; text-only ones do not.
+      if (m->needs_consent && !consented(q)) {
+        if (auto roles = face_media(q); !roles.empty()) return json_reply(409, needs_consent(std::move(roles)));
+      }
       if (core_.blocked_term(*q.prompt)) {
         return json_reply(422, ContentViolationError{"Your prompt violates the content policy of Venice.ai",
                                                      std::string("A calm landscape at sunrise")});
@@ -464,13 +538,20 @@ private:
       Job& job = core_.create_job("venice", *m, subject);
       job.seconds = *q.duration;
       job.size = q.resolution.value_or("720p");
-      job.cost_usd = cost;
+      core_.bill(job, cost);
       QueueResponse body{job.model, job.id, std::nullopt};
       if (m->private_download) {
         core_.add_download_token(job);
         body.download_url = core_.media_base + "/share/read/" + job.download_token;
       }
+      if (const auto status = core_.create_error("venice")) return gateway_reply(*status, "venice.queue");
       Reply r = json_reply(200, body);
+      if (core_.take_truncated_create()) {
+        // Cut after the queue_id value (and a few bytes of download_url when there is one).
+        const std::string marker = "\"queue_id\":\"" + job.id + "\"";
+        const std::size_t end = r.body.find(marker) + marker.size();
+        r.body.resize(std::min(r.body.size() - 1, end + (body.download_url ? 20 : 0)));
+      }
       if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.queue"); });
       return r;
     }
@@ -489,15 +570,39 @@ private:
     const auto now = SteadyClock::now();
     core_.schedule(now);
     ++job->polls;
-    if (job->started_at) ++job->running_polls;
+    const Drift& drift = core_.drift();
+    const auto average = static_cast<std::int64_t>(static_cast<double>(job->duration_ms) * job->eta_factor);
+    Reply r;
+    if (job->capacity_503_sent < drift.capacity_503_polls) {
+      // Drift: at capacity before the normal answers (not counted toward the job's `polls`).
+      ++job->capacity_503_sent;
+      ++job->drift_polls;
+      core_.drifted();
+      r = error(503, "The model is at capacity. Please try again later.", "venice.retrieve");
+    } else if (job->extra_statuses_sent < drift.extra_statuses.size()) {
+      ++job->drift_polls;
+      core_.drifted();
+      r = json_reply(200, ProcessingResponse{drift.extra_statuses[job->extra_statuses_sent++], average, job->elapsed_ms(now)});
+    } else {
+      if (job->started_at) ++job->running_polls;
+      r = normal_retrieve(request, q, job, now, average);
+    }
+    if (auto f = core_.fault(subject)) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.retrieve"); });
+    return r;
+  }
+
+  Reply normal_retrieve(const Request& request, const RetrieveRequest& q, Job* job, SteadyClock::time_point now,
+                        std::int64_t average) {
     const ModelConfig* m = core_.model("venice", job->model);
     Reply r;
     const Phase phase = job->phase(now);
     if (phase == Phase::waiting) {
       r = error(503, "The model is at capacity. Please try again later.", "venice.retrieve");
     } else if (phase == Phase::running) {
-      const auto average = static_cast<std::int64_t>(static_cast<double>(job->duration_ms) * job->eta_factor);
-      r = json_reply(200, ProcessingResponse{"PROCESSING", average, job->elapsed_ms(now)});
+      r = json_reply(200, ProcessingResponse{core_.status_word("PROCESSING"), average, job->elapsed_ms(now)});
+    } else if (phase == Phase::failed && core_.drift().inference_failed_500) {
+      core_.drifted();
+      r = error(500, "Inference failed", "venice.retrieve");
     } else if (phase == Phase::failed) {
       r = error(500, "Inference processing failed: " + job->fail_message, "venice.retrieve");
     } else if (phase == Phase::rejected && job->outcome == "content_policy_legacy") {
@@ -510,19 +615,17 @@ private:
     } else {
       if (job->completed_unix == 0) job->completed_unix = unix_now();
       if (m != nullptr && m->private_download) {
-        const auto average = static_cast<std::int64_t>(static_cast<double>(job->duration_ms) * job->eta_factor);
-        r = json_reply(200, ProcessingResponse{"COMPLETED", average, job->elapsed_ms(now)});
+        r = json_reply(200, ProcessingResponse{core_.status_word("COMPLETED"), average, job->elapsed_ms(now)});
       } else {
         r = media_reply(request, job->output_bytes);
         if (q.delete_media_on_completion.value_or(false)) {
           // Deleted once the whole video was delivered.
           r.on_written = [&core = core_, id = job->id](bool complete) {
-            if (Job* j = core.job(id); j != nullptr && complete) j->cleaned = true;
+            if (Job* j = core.job(id); j != nullptr && complete) core.mark_deleted(*j);
           };
         }
       }
     }
-    if (auto f = core_.fault(subject)) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.retrieve"); });
     return r;
   }
 
@@ -540,7 +643,7 @@ private:
       apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.complete"); });
       return r;
     } else {
-      job->cleaned = true;
+      core_.mark_deleted(*job);
       r = json_reply(200, SuccessResponse{true});
       if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return fault_error(s, msg, "venice.complete"); });
     }
