@@ -1085,8 +1085,8 @@ TEST(VeniceErrors, TheApiKeyNeverAppearsInErrors) {
   JobHandle h;
   errors.push_back(Venice::on_created(response(200, "not json"), h).error());
   errors.push_back(Venice::on_created(response(200, R"({"model":"m","queue_id":""})"), h).error());
-  errors.push_back(Venice::on_status(response(200, R"({"status":"COMPLETED"})"), handle()).error());
-  errors.push_back(Venice::on_status(response(200, R"({"status":"WAITING"})"), handle()).error());
+  errors.push_back(Venice::on_status(response(200, R"({"no":"status"})"), handle()).error());
+  errors.push_back(Venice::on_status(response(503, R"({"error":"at capacity"})"), handle()).error());
   errors.push_back(Venice::on_status(response(422, R"({"error":"no"})"), handle())->error);
   errors.push_back(Venice::on_cleanup(response(200, R"({"success":false})")).error());
   errors.push_back(Venice::on_quote(response(400, R"({"error":"bad"})")).error());

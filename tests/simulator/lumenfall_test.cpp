@@ -216,9 +216,28 @@ TEST(Lumenfall, SecondsAsNumberOrStringAndSizeAsAspectRatio) {
   const auto b = parse<VideoView>(create(f, R"({"model":"veo-3.1","prompt":"p","seconds":"8"})").body);
   EXPECT_EQ(b.seconds, "8");
   EXPECT_EQ(b.size, "1280x720");  // the model's first size
-  const auto c = parse<VideoView>(create(f, R"({"prompt":"p"})").body);
-  EXPECT_EQ(c.model, "sora-2");
-  EXPECT_EQ(c.seconds, "4");
+  const auto c = create(f, R"({"prompt":"p"})");
+  EXPECT_EQ(c.head.status, 202) << c.body;
+  EXPECT_EQ(parse<VideoView>(c.body).model, "sora-2");
+  EXPECT_EQ(parse<VideoView>(c.body).seconds, "4");
+}
+
+TEST(Lumenfall, CreateWithoutModelUsesTheFirstConfiguredModel) {
+  Options o;
+  std::erase_if(o.config.models, [](const reel_sim::ModelConfig& m) { return m.id == "sora-2"; });
+  SimFixture f(std::move(o));
+  const auto r = create(f, R"({"prompt":"p"})");
+  ASSERT_EQ(r.head.status, 202) << r.body;
+  EXPECT_EQ(parse<VideoView>(r.body).model, "sora-2-pro");
+}
+
+TEST(Lumenfall, PromptLimitCountsCharactersNotBytes) {
+  Options o;
+  for (auto& m : o.config.models) m.prompt_character_limit = 10;
+  SimFixture f(std::move(o));
+  const std::string ten = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";  // 10 characters, 20 bytes
+  EXPECT_EQ(create(f, R"({"model":"sora-2","prompt":")" + ten + R"("})").head.status, 202);
+  EXPECT_EQ(create(f, R"({"model":"sora-2","prompt":")" + ten + R"(e"})").head.status, 400);
 }
 
 TEST(Lumenfall, LargeOutputsAreValidMp4sOfTheRequestedSizeWithRanges) {

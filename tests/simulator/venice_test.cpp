@@ -37,7 +37,7 @@ TEST(Venice, ModelsListsVideoModelsWithConstraints) {
   const auto list = parse<venice::ModelList>(r.body);
   EXPECT_EQ(list.object, "list");
   EXPECT_EQ(list.type, "video");
-  ASSERT_EQ(list.data.size(), 4u);
+  ASSERT_EQ(list.data.size(), 5u);
   for (const auto& m : list.data) {
     EXPECT_EQ(m.type, "video");
     EXPECT_FALSE(m.model_spec.constraints.durations.empty()) << m.id;
@@ -232,20 +232,76 @@ TEST(Venice, InsufficientBalanceIs402AndCreatesNoJob) {
   EXPECT_EQ(f.counters().jobs_created, 2);
 }
 
-TEST(Venice, ConsentModelsAnswer409UntilConsentIsGiven) {
+TEST(Venice, ConsentModelsAnswer409ForFaceMediaUntilConsentIsGiven) {
   SimFixture f;
-  const std::string body = R"({"model":"seedance-2-0-text-to-video-basic","prompt":"x","duration":"5s","aspect_ratio":"16:9")";
+  // swagger.yaml ties needs_consent to face-bearing media (face_media_roles): an image on a consent model.
+  const std::string body =
+      R"({"model":"seedance-2-0-reference-to-video","prompt":"x","duration":"5s","aspect_ratio":"16:9","image_url":"http://127.0.0.1/face.png")";
   const auto r = f.venice("/video/queue", body + "}");
-  ASSERT_EQ(r.head.status, 409);
+  ASSERT_EQ(r.head.status, 409) << r.body;
   EXPECT_EQ(text_at(r.body, {"error", "code"}), "needs_consent");
   EXPECT_EQ(text_at(r.body, {"consent_flow"}), "seedance");
   EXPECT_NE(text_at(r.body, {"consent", "policy_text"}), "<absent>");
   EXPECT_NE(text_at(r.body, {"consent", "consent_version"}), "<absent>");
+  reel::json::Value v;
+  ASSERT_FALSE(reel::json::read(r.body, v));
+  const auto* roles = v.find("face_media_roles");
+  ASSERT_NE(roles, nullptr);
+  ASSERT_NE(roles->if_array(), nullptr);
+  ASSERT_EQ(roles->if_array()->size(), 1u);
+  EXPECT_EQ(*(*roles->if_array())[0].if_string(), "image");
   const std::string partial = R"(,"consents":{"seedance":{"confirmed_terms_and_privacy":true}}})";
   EXPECT_EQ(f.venice("/video/queue", body + partial).head.status, 409);
   const std::string all =
       R"(,"consents":{"seedance":{"confirmed_terms_and_privacy":true,"confirmed_legal_right":true,"confirmed_screening_acknowledged":true}}})";
   EXPECT_EQ(f.venice("/video/queue", body + all).head.status, 200);
+  // Reference images on the text-to-video consent model need consent too ...
+  const auto refs = f.venice("/video/queue",
+      R"({"model":"seedance-2-0-text-to-video-basic","prompt":"x","duration":"5s","aspect_ratio":"16:9","reference_image_urls":["data:image/png;base64,AA=="]})");
+  EXPECT_EQ(refs.head.status, 409) << refs.body;
+  EXPECT_NE(refs.body.find("reference_image"), std::string::npos) << refs.body;
+  // ... but a text-only request to a consent model is accepted without consents.
+  const auto text = f.venice("/video/queue",
+      R"({"model":"seedance-2-0-text-to-video-basic","prompt":"x","duration":"5s","aspect_ratio":"16:9"})");
+  EXPECT_EQ(text.head.status, 200) << text.body;
+  EXPECT_EQ(f.counters().jobs_created, 2);
+}
+
+TEST(Venice, EmptyConstraintListsMeanUnsupportedAndElementsAreNotValidated) {
+  Options o;
+  o.config.models = {};
+  reel_sim::ModelConfig m;
+  m.id = "bare";
+  m.provider = "venice";
+  m.durations = {"5s"};
+  o.config.models.push_back(m);
+  SimFixture f(std::move(o));
+  const std::string base = R"({"model":"bare","prompt":"x","duration":"5s")";
+  EXPECT_EQ(f.venice("/video/queue", base + "}").head.status, 200);
+  const auto aspect = f.venice("/video/queue", base + R"(,"aspect_ratio":"16:9"})");
+  EXPECT_EQ(aspect.head.status, 400);
+  EXPECT_EQ(text_at(aspect.body, {"details", "aspect_ratio", "_errors"}), "<structured>") << aspect.body;
+  const auto resolution = f.venice("/video/queue", base + R"(,"resolution":"720p"})");
+  EXPECT_EQ(resolution.head.status, 400);
+  EXPECT_EQ(text_at(resolution.body, {"details", "resolution", "_errors"}), "<structured>") << resolution.body;
+  // elements and keyframes pass as given, even in shapes the schema would not have.
+  const auto given = f.venice("/video/queue", base + R"(,"elements":[{"x":1},{},{},{},{},7],"keyframes":"anything"})");
+  EXPECT_EQ(given.head.status, 200) << given.body;
+  EXPECT_EQ(f.counters().jobs_created, 2);
+}
+
+TEST(Venice, PromptLimitCountsCharactersNotBytes) {
+  SimFixture f;
+  std::string at_limit;
+  for (int i = 0; i < 2500; ++i) at_limit += "\\u00e9";  // written as JSON escapes: 2500 characters, 5000 bytes
+  std::string utf8;
+  for (int i = 0; i < 2500; ++i) utf8 += "\xc3\xa9";  // raw UTF-8 é
+  auto body = [](const std::string& prompt) {
+    return R"({"model":"wan-2.5-preview-text-to-video","prompt":")" + prompt + R"(","duration":"5s","aspect_ratio":"16:9"})";
+  };
+  EXPECT_EQ(f.venice("/video/queue", body(at_limit)).head.status, 200);
+  EXPECT_EQ(f.venice("/video/queue", body(utf8)).head.status, 200);
+  EXPECT_EQ(f.venice("/video/queue", body(utf8 + "e")).head.status, 400);
 }
 
 TEST(Venice, ContentPolicyAtSubmitAndAtTheProvider) {

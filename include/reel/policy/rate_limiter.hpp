@@ -94,8 +94,7 @@ public:
       // unsequenced readings would see time move between them and take every wake-up for a pause.
       const time_point woke = clock_.now();
       const Bucket* now_b = find(bucket);
-      (void)woke; (void)now_b;
-      if (paused_until(b) > clock_.now() || guard_until(clock_.now()) > clock_.now()) {
+      if (paused_until(now_b) > woke || guard_until(woke) > woke) {
         give_back(b, at);
         continue;
       }

@@ -209,8 +209,8 @@ struct Lumenfall {
     auto video = providers::read_body<lumenfall::Video>(r);
     if (!video) return fail(std::move(video.error()));
     job::Status s;
-    if (video->progress && *video->progress >= 0 && *video->progress <= 100) {
-      s.percent = static_cast<int>(*video->progress);
+    if (video->progress && *video->progress == *video->progress) {  // not NaN
+      s.percent = static_cast<int>(std::clamp(*video->progress, 0.0, 100.0));
     }
     if (video->metadata) {
       s.cost = video->metadata->cost;
