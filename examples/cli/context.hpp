@@ -165,11 +165,11 @@ inline void print_failure(const Context& c, Exit code, const reel::job::JobError
   if (error.provider.more().policy_text) std::fprintf(stderr, "  consent needed: %s\n", error.provider.more().policy_text->c_str());
   if (error.provider.more().suggested_prompt) std::fprintf(stderr, "  suggested prompt: %s\n", error.provider.more().suggested_prompt->c_str());
   if (error.provider.more().recommended_model) std::fprintf(stderr, "  recommended model: %s\n", error.provider.more().recommended_model->c_str());
-  if (handle && handle->submitted() && resumable(code)) {
+  if (handle && handle->submitted() && (resumable(code) || code == Exit::auth || code == Exit::error)) {
     std::printf("%s\n", handle_json(*handle).c_str());
     std::fflush(stdout);
-    std::fprintf(stderr, "the job may still finish: save the handle above (stdout) and resume with "
-                         "`reel wait --handle FILE`\n");
+    std::fprintf(stderr, "the job was accepted and is kept: save the handle above (stdout) and, once the cause is "
+                         "fixed, finish it with `reel wait --handle FILE` (or `reel resume` from the journal)\n");
   }
 }
 
@@ -214,6 +214,8 @@ inline Exit end_with(const Context& c, const reel::job::Outcome& o) {
     r.polls = o.polls;
     r.cost = o.cost;
     if (o.handle.submitted()) r.handle = o.handle;
+    if (!o.warnings.empty()) r.warnings = o.warnings;
+    if (o.kind == reel::job::OutcomeKind::error && !o.file.empty()) r.file = o.file.string();
     emit(r);
     return code;
   }
@@ -229,6 +231,7 @@ inline Exit end_with(const Context& c, const reel::job::Outcome& o) {
     r.cleaned_up = o.cleaned_up;
     r.handle = o.handle;
     if (o.error.code) r.error = error_info(o.error);  // a failed cleanup
+    if (!o.warnings.empty()) r.warnings = o.warnings;
     emit(r);
   } else {
     std::printf("%s\n", o.file.string().c_str());

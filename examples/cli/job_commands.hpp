@@ -154,6 +154,7 @@ asio::awaitable<Exit> status(Context& c, P provider) {
   e.expires_at = s.expires_at;
   e.cost = s.cost;
   e.cost_estimate = s.cost_estimate;
+  e.unknown_status = s.unknown_status;
   if (s.phase == reel::job::Phase::failed) e.error = error_info(s.error);
   if (c.args.json) {
     emit(e);
@@ -166,6 +167,7 @@ asio::awaitable<Exit> status(Context& c, P provider) {
     if (e.elapsed_ms && e.estimate_ms) std::printf(" (%llds of about %llds)", static_cast<long long>(*e.elapsed_ms / 1000), static_cast<long long>(*e.estimate_ms / 1000));
     if (e.size_bytes) std::printf(" %s", human_bytes(*e.size_bytes).c_str());
     if (e.error) std::printf(": %s", e.error->message.c_str());
+    if (s.unknown_status) std::printf(" (the provider says \"%s\", read as running)", s.unknown_status->c_str());
     std::printf("\n");
   }
   co_return code;
@@ -180,7 +182,14 @@ asio::awaitable<Exit> cleanup(Context& c, P provider) {
   if (const auto revoke = provider.revoke_request(h)) {
     const reel::http::Request request = *revoke;
     auto revoked = co_await c.http.send(request, options, buffer);
-    if (!revoked) co_return end_with(c, transport_error(revoked.error()), h);
+    // A link that cannot be revoked does not stop the cleanup of the provider's copy.
+    std::string why;
+    if (!revoked) {
+      why = transport_error(revoked.error()).message();
+    } else if (const int st = revoked->head.status; (st < 200 || st > 299) && st != 404 && st != 410) {
+      why = "HTTP " + std::to_string(st);
+    }
+    if (!why.empty() && !c.args.json) std::fprintf(stderr, "reel: warning: the one-time link was not revoked: %s\n", why.c_str());
   }
   const reel::http::Request request = provider.cleanup_request(h);
   auto response = co_await c.http.send(request, options, buffer);
@@ -248,12 +257,16 @@ asio::awaitable<Exit> models(Context& c, P provider) {
         std::string line = m.id;
         if (m.model_spec && m.model_spec->constraints) {
           const auto& k = *m.model_spec->constraints;
-          line += "  " + k.model_type + "  durations";
-          for (const auto& d : k.durations) line += " " + d;
-          line += "  resolutions";
-          for (const auto& r : k.resolutions) line += " " + r;
-          if (!k.aspect_ratios.empty()) line += "  aspect ratios";
-          for (const auto& a : k.aspect_ratios) line += " " + a;
+          line += "  " + k.model_type.value_or("?");
+          auto list = [&line](const char* what, const std::optional<std::vector<std::string>>& values) {
+            if (!values) return;  // unknown: the provider did not say
+            line += std::string("  ") + what;
+            if (values->empty()) line += " none";
+            for (const auto& v : *values) line += " " + v;
+          };
+          list("durations", k.durations);
+          list("resolutions", k.resolutions);
+          list("aspect ratios", k.aspect_ratios);
         }
         std::printf("%s\n", line.c_str());
       }

@@ -6,6 +6,7 @@
 
 #include "exit_codes.hpp"
 
+#include <reel/http/error.hpp>
 #include <reel/http/message.hpp>
 #include <reel/job/outcome.hpp>
 #include <reel/job/types.hpp>
@@ -20,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 namespace reel_cli {
@@ -27,6 +30,7 @@ namespace reel_cli {
 /// A job error as printed (never containing the key: reel's errors do not hold it).
 struct ErrorInfo {
   std::string code;      ///< reel.job codes by name ("content_policy", "deadline_exceeded", ...), others "<category>:<value>"
+  std::string name;      ///< the symbolic name of any code: "link_expired", "connection_reset", "unexpected_eof", ...
   std::string category;  ///< "reel.job", "reel.http", "asio.misc", ...
   int value = 0;
   std::string message;
@@ -52,6 +56,7 @@ struct ProgressEvent {
   std::uint64_t bytes = 0;
   std::optional<std::uint64_t> total_bytes;
   int polls = 0;
+  std::optional<std::string> warning;  ///< once per new warning (an unknown status, a long retry pause, ...)
 };
 
 /// `{"event":"request"}`: a request --dry-run did not send (Authorization redacted).
@@ -74,6 +79,7 @@ struct StatusEvent {
   std::optional<std::int64_t> expires_at;
   std::optional<double> cost;
   std::optional<double> cost_estimate;
+  std::optional<std::string> unknown_status;  ///< the provider's word when reel does not know it (read as running)
   std::optional<ErrorInfo> error;
 };
 
@@ -107,35 +113,45 @@ struct ResultEvent {
   std::optional<bool> dry_run;
   std::optional<reel::job::JobHandle> handle;
   std::optional<ErrorInfo> error;
+  std::optional<std::vector<std::string>> warnings;  ///< what did not go as asked without ending the job
 };
 
 /// The name of a reel.job error code, as in `reel::job::Errc`.
-inline std::string_view errc_name(reel::job::Errc e) {
-  using reel::job::Errc;
-  switch (e) {
-    case Errc::ok: return "ok";
-    case Errc::invalid_request: return "invalid_request";
-    case Errc::unauthorized: return "unauthorized";
-    case Errc::insufficient_balance: return "insufficient_balance";
-    case Errc::needs_consent: return "needs_consent";
-    case Errc::payload_too_large: return "payload_too_large";
-    case Errc::content_policy: return "content_policy";
-    case Errc::model_not_found: return "model_not_found";
-    case Errc::job_not_found: return "job_not_found";
-    case Errc::link_expired: return "link_expired";
-    case Errc::rate_limited: return "rate_limited";
-    case Errc::at_capacity: return "at_capacity";
-    case Errc::provider_error: return "provider_error";
-    case Errc::failed_at_provider: return "failed_at_provider";
-    case Errc::unexpected_response: return "unexpected_response";
-    case Errc::deadline_exceeded: return "deadline_exceeded";
-    case Errc::cancelled: return "cancelled";
-    case Errc::ambiguous_submit: return "ambiguous_submit";
-    case Errc::download_incomplete: return "download_incomplete";
-    case Errc::file_error: return "file_error";
-    case Errc::not_supported: return "not_supported";
+inline std::string_view errc_name(reel::job::Errc e) { return reel::job::to_name(e); }
+
+/// A symbolic name for any error code: reel's own codes by name, system and Asio errors by their
+/// POSIX meaning ("connection_reset", "connection_refused", "timed_out", "eof", ...), others as
+/// "<category>:<value>".
+inline std::string symbolic_name(const std::error_code& ec) {
+  if (ec.category() == reel::job::job_category()) return reel::job::to_name(static_cast<reel::job::Errc>(ec.value()));
+  if (ec.category() == reel::http::http_category()) return reel::http::to_name(static_cast<reel::http::Errc>(ec.value()));
+  const std::string category = ec.category().name();
+  if (category == "asio.misc" && ec.value() == 2) return "eof";
+  if (category == "asio.netdb") return ec.value() == 1 ? "host_not_found" : "host_lookup_failed";
+  if (category == "asio.addrinfo") return "host_lookup_failed";
+  if (category.find("ssl") != std::string::npos || category.find("tls") != std::string::npos) return "tls_error";
+  static constexpr std::pair<std::errc, const char*> posix[] = {
+      {std::errc::connection_reset, "connection_reset"},
+      {std::errc::connection_refused, "connection_refused"},
+      {std::errc::connection_aborted, "connection_aborted"},
+      {std::errc::timed_out, "timed_out"},
+      {std::errc::broken_pipe, "broken_pipe"},
+      {std::errc::network_unreachable, "network_unreachable"},
+      {std::errc::host_unreachable, "host_unreachable"},
+      {std::errc::network_down, "network_down"},
+      {std::errc::not_connected, "not_connected"},
+      {std::errc::operation_canceled, "operation_canceled"},
+      {std::errc::no_space_on_device, "no_space_on_device"},
+      {std::errc::file_too_large, "file_too_large"},
+      {std::errc::permission_denied, "permission_denied"},
+      {std::errc::no_such_file_or_directory, "no_such_file_or_directory"},
+      {std::errc::too_many_files_open, "too_many_files_open"},
+      {std::errc::address_in_use, "address_in_use"},
+  };
+  for (const auto& [value, name] : posix) {
+    if (ec == value) return name;
   }
-  return "unknown";
+  return category + ":" + std::to_string(ec.value());
 }
 
 inline ErrorInfo error_info(const reel::job::JobError& e) {
@@ -144,6 +160,7 @@ inline ErrorInfo error_info(const reel::job::JobError& e) {
   i.value = e.code.value();
   i.code = e.code.category() == reel::job::job_category() ? std::string(errc_name(static_cast<reel::job::Errc>(i.value)))
                                                           : i.category + ":" + std::to_string(i.value);
+  i.name = symbolic_name(e.code);
   i.message = e.message();
   i.status = e.provider.status;
   i.provider_code = e.provider.code;

@@ -41,6 +41,16 @@ public:
   ~ProgressView() { done(); }
 
   void update(const reel::job::JobProgress& p) {
+    if (!p.warning.empty()) {
+      // A warning is a line of its own (and, with --json, a progress event that carries it).
+      if (json_) {
+        ProgressEvent e = event(p);
+        e.warning = p.warning;
+        emit(e);
+      }
+      message(label_ + " warning: " + p.warning);
+      return;
+    }
     const bool stage_changed = !last_ || last_->stage != p.stage;
     const bool changed = stage_changed || last_->percent != p.percent || last_->polls != p.polls;
     const bool mib_step = last_ && p.bytes / (1024 * 1024) != last_->bytes / (1024 * 1024);

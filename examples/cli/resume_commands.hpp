@@ -121,71 +121,6 @@ struct ResumeItem {
   Exit code = Exit::ok;
 };
 
-/// A job whose video is already safe under its final name (the process stopped after the
-/// download, before the journal said finished): only the cleanup is left, and a job the
-/// provider no longer knows was cleaned already. Returns false when this does not apply.
-template <class P>
-asio::awaitable<bool> finish_safe_file(Context& c, ResumeItem& item, const P& provider) {
-  using reel::store::JobState;
-  const reel::store::JobRecord& r = item.record;
-  const bool safe = r.state == JobState::downloaded || r.state == JobState::cleaned ||
-                    (r.state == JobState::ended && r.outcome == reel::job::OutcomeKind::succeeded);
-  const std::string file = r.file ? *r.file : r.intent ? r.intent->output : std::string();
-  std::error_code ec;
-  if (!safe || !r.submitted() || file.empty() || !std::filesystem::is_regular_file(file, ec)) co_return false;
-  reel::store::Journal& store = *item.store;
-  auto append = [&store, &r](JobState s, bool end) {
-    reel::store::Entry e;
-    e.job = r.id;
-    e.state = s;
-    if (end) {
-      e.outcome = std::string(reel::job::to_string(reel::job::OutcomeKind::succeeded));
-      e.file = r.file ? *r.file : r.intent->output;
-    }
-    return store.append(std::move(e));
-  };
-  if constexpr (reel::CleaningProvider<P>) {
-    if (r.state != JobState::cleaned && !c.args.no_cleanup) {
-      // The provider's cleanup requests themselves (a VideoJob cleans up only a video it wrote).
-      const reel::job::JobHandle& h = *r.handle;
-      const reel::http::RequestOptions options = request_options(c);
-      const reel::http::BodyChooser buffer;
-      std::optional<reel::job::JobError> failed;
-      if (const auto revoke = provider.revoke_request(h)) {
-        const reel::http::Request request = *revoke;
-        auto revoked = co_await c.http.send(request, options, buffer);
-        if (!revoked) failed = transport_error(revoked.error());
-      }
-      if (!failed) {
-        const reel::http::Request request = provider.cleanup_request(h);
-        auto response = co_await c.http.send(request, options, buffer);
-        if (!response) {
-          failed = transport_error(response.error());
-        } else if (auto done = P::on_cleanup(*response); !done && done.error().code != reel::job::Errc::job_not_found) {
-          failed = done.error();  // job_not_found: cleaned before the process stopped
-        }
-      }
-      if (failed) {
-        item.code = exit_for(failed->code);
-        item.result.kind = "resumed";
-        item.result.outcome = "error";
-        item.result.error = "cleanup: " + failed->message();
-        co_return true;
-      }
-      (void)append(JobState::cleaned, false);
-    }
-  }
-  auto ended = append(JobState::ended, true);
-  if (ended) ended = append(JobState::finished, false);
-  item.result.kind = "resumed";
-  item.result.outcome = "succeeded";
-  item.result.state = ended ? "finished" : "ended";
-  item.result.file = file;
-  item.code = ended ? Exit::ok : Exit::error;
-  if (!ended) item.result.error = "journal: " + ended.error().message();
-  co_return true;
-}
-
 /// Resumes one job with provider `P` (key from its environment variable, URL from the journal).
 template <class P>
 asio::awaitable<void> resume_with(Context& c, ResumeItem& item, reel::job::Account& account, const char* key_var) {
@@ -203,7 +138,7 @@ asio::awaitable<void> resume_with(Context& c, ResumeItem& item, reel::job::Accou
   }
   if (key != nullptr) provider.api_key = key;
   item.result.error.reset();
-  if (co_await finish_safe_file(c, item, provider)) co_return;
+  // A video already safe is not downloaded again: reel::store::resume only cleans it up.
   ProgressView view(std::string(P::name), false);
   reel::JobOptions options = job_options(c, view, true);
   options.on_progress = nullptr;  // many jobs at once: one line each at the end

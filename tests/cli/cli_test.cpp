@@ -444,8 +444,10 @@ TEST_F(Cli, RejectedByTheProviderExits4) {
   EXPECT_EQ(str(member(policy.result(), "error"), "code"), "content_policy");
   EXPECT_EQ(str(policy.result(), "outcome"), "failed");
 
+  // needs_consent comes with face-bearing media (an image) on a consent model (swagger's face_media_roles).
   auto consent = venice_generate("A dancer", "r4.mp4");
-  consent[4] = "seedance-2-0-text-to-video-basic";
+  consent[4] = "seedance-2-0-reference-to-video";
+  consent.insert(consent.end(), {"--image", "http://127.0.0.1/face.png"});
   const ProcessRun needs = reel_json(consent);
   EXPECT_EQ(needs.code, 4) << needs.text();
   EXPECT_EQ(str(member(needs.result(), "error"), "code"), "needs_consent");

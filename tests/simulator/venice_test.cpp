@@ -293,7 +293,7 @@ TEST(Venice, EmptyConstraintListsMeanUnsupportedAndElementsAreNotValidated) {
 TEST(Venice, PromptLimitCountsCharactersNotBytes) {
   SimFixture f;
   std::string at_limit;
-  for (int i = 0; i < 2500; ++i) at_limit += "\\u00e9";  // written as JSON escapes: 2500 characters, 5000 bytes
+  for (int i = 0; i < 2500; ++i) at_limit += "\\u00e9";  // JSON escapes: 2500 characters, 5000 bytes once decoded
   std::string utf8;
   for (int i = 0; i < 2500; ++i) utf8 += "\xc3\xa9";  // raw UTF-8 é
   auto body = [](const std::string& prompt) {

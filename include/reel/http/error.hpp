@@ -50,6 +50,45 @@ enum class Errc {
   tls_verification_failed,  ///< the server's certificate or host name did not verify
 };
 
+/// The symbolic name of an HTTP error code ("unexpected_eof", "connect_timeout", ...).
+constexpr const char* to_name(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "ok";
+    case Errc::bad_url: return "bad_url";
+    case Errc::unsupported_scheme: return "unsupported_scheme";
+    case Errc::url_credentials: return "url_credentials";
+    case Errc::bad_method: return "bad_method";
+    case Errc::bad_header_name: return "bad_header_name";
+    case Errc::bad_header_value: return "bad_header_value";
+    case Errc::reserved_header: return "reserved_header";
+    case Errc::bad_status_line: return "bad_status_line";
+    case Errc::unsupported_version: return "unsupported_version";
+    case Errc::bad_header_line: return "bad_header_line";
+    case Errc::headers_too_large: return "headers_too_large";
+    case Errc::too_many_headers: return "too_many_headers";
+    case Errc::conflicting_content_length: return "conflicting_content_length";
+    case Errc::bad_content_length: return "bad_content_length";
+    case Errc::bad_transfer_encoding: return "bad_transfer_encoding";
+    case Errc::unexpected_upgrade: return "unexpected_upgrade";
+    case Errc::bad_chunk_size: return "bad_chunk_size";
+    case Errc::chunk_too_large: return "chunk_too_large";
+    case Errc::chunk_line_too_long: return "chunk_line_too_long";
+    case Errc::bad_chunk_terminator: return "bad_chunk_terminator";
+    case Errc::trailers_too_large: return "trailers_too_large";
+    case Errc::body_too_large: return "body_too_large";
+    case Errc::unexpected_eof: return "unexpected_eof";
+    case Errc::connect_timeout: return "connect_timeout";
+    case Errc::tls_handshake_timeout: return "tls_handshake_timeout";
+    case Errc::response_timeout: return "response_timeout";
+    case Errc::body_idle_timeout: return "body_idle_timeout";
+    case Errc::total_timeout: return "total_timeout";
+    case Errc::too_many_redirects: return "too_many_redirects";
+    case Errc::redirect_refused: return "redirect_refused";
+    case Errc::tls_verification_failed: return "tls_verification_failed";
+  }
+  return "unknown";
+}
+
 /// The error category of `Errc`, named "reel.http".
 const std::error_category& http_category() noexcept;
 

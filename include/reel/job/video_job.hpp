@@ -220,9 +220,16 @@ public:
     const std::optional<std::uint64_t> announced = status_ ? status_->size_bytes : std::nullopt;
     int attempt = 1;
     int rate_limited = 0;
+    std::optional<job::JobError> last_failure;
     for (;;) {
       if (one_time) {
         if (handle_.link_fetches >= options_.max_link_fetches) {
+          if (last_failure) {
+            // This call's own GETs spent the budget: its last failure says why.
+            last_failure->provider.message += " (the one-time link was fetched " + std::to_string(handle_.link_fetches) +
+                                              " times, as often as allowed; the job is kept)";
+            co_return fail(std::move(*last_failure));
+          }
           co_return fail(error(job::Errc::link_budget_spent,
                                "the one-time link was fetched " + std::to_string(handle_.link_fetches) +
                                    " times already; the job is kept (JobOptions::max_link_fetches)"));
@@ -261,6 +268,7 @@ public:
       if (!retry || ec == job::Errc::cancelled || ec == job::Errc::deadline_exceeded) co_return fail(std::move(*failure));
       const auto delay = options_.retry.delay(++attempt, pause);
       if (!delay) co_return fail(std::move(*failure));
+      last_failure = std::move(*failure);
       if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
     }
   }
@@ -519,6 +527,14 @@ private:
     co_return fail(std::move(e));
   }
 
+  // Whether a 500's message is the provider's documented "inference (processing) failed" (not a
+  // gateway's or a passing server error, which are retried as any 5xx).
+  static bool says_inference_failed(std::string_view message) {
+    std::string m(message);
+    for (char& c : m) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return m.find("inference") != std::string::npos && m.find("fail") != std::string::npos;
+  }
+
   // Whether the file starts with an ISO-BMFF box of type `ftyp` (MP4, MOV, ...).
   static bool has_ftyp(const std::filesystem::path& path) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -733,13 +749,15 @@ private:
     const std::error_code ec = e.code;
     if (ec == job::Errc::at_capacity) {
       ++capacity_waits_;
-      const auto backoff = policy::Duration(std::min<std::int64_t>(60000, 1000LL << std::min(capacity_waits_, 6)));
+      // Backing off from the poll floor (doubling, up to the ceiling); a server hint still wins.
+      const policy::Duration floor = std::max(options_.poll_bounds.floor, policy::Duration(10));
+      const policy::Duration backoff = std::min(options_.poll_bounds.ceiling, policy::Duration(floor.count() << std::min(capacity_waits_, 10)));
       if (!poll_.hint || *poll_.hint < backoff) poll_.hint = backoff;
       report(job::Stage::running);
       return PollNext::poll;
     }
     if constexpr (requires { P::failed_after_500s; }) {
-      if (e.provider.status == 500) {
+      if (e.provider.status == 500 && says_inference_failed(e.provider.message)) {
         if (++server_errors_ >= P::failed_after_500s) {
           waiting_ = false;
           job::Status failed;

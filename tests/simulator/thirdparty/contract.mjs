@@ -135,7 +135,8 @@ check(typeof invalid.json?.error === 'string' && typeof invalid.json?.details ==
 const badDuration = expect('quote with a duration the model lacks (400)', await send(venice, 'POST', '/video/quote', { body: { model: publicModel, duration: '30s' } }), { status: 400 });
 check(typeof badDuration.json?.error === 'string', `400 DetailedError: ${JSON.stringify(badDuration.json)}`);
 expect('retrieve of an unknown queue_id (404)', await send(venice, 'POST', '/video/retrieve', { body: { model: publicModel, queue_id: '00000000-0000-4000-8000-000000000000' } }), { status: 404 });
-const consent = expect('queue of a model that needs consent (409)', await send(venice, 'POST', '/video/queue', { body: { ...queueBody('seedance-2-0-text-to-video-basic') } }), { status: 409 });
+// needs_consent is tied to face-bearing media (face_media_roles): an image on a consent model.
+const consent = expect('queue of face media on a model that needs consent (409)', await send(venice, 'POST', '/video/queue', { body: { ...queueBody('seedance-2-0-reference-to-video'), image_url: 'data:image/png;base64,AA==' } }), { status: 409 });
 check(consent.json?.error?.code === 'needs_consent', `409 needs_consent: ${JSON.stringify(consent.json?.error)}`);
 // The simulator refuses prompts with "[blocked]" at queue time, and rejects "[reject]" / fails "[fail]" jobs.
 const blocked = expect('queue of a blocked prompt (422)', await send(venice, 'POST', '/video/queue', { body: { ...queueBody(publicModel), prompt: 'A [blocked] scene' } }), { status: 422 });
