@@ -258,15 +258,15 @@ asio::awaitable<Exit> models(Context& c, P provider) {
         if (m.model_spec && m.model_spec->constraints) {
           const auto& k = *m.model_spec->constraints;
           line += "  " + k.model_type.value_or("?");
-          auto list = [&line](const char* what, const std::optional<std::vector<std::string>>& values) {
+          auto add = [&line](const char* what, const std::optional<std::vector<std::string>>& values) {
             if (!values) return;  // unknown: the provider did not say
             line += std::string("  ") + what;
             if (values->empty()) line += " none";
             for (const auto& v : *values) line += " " + v;
           };
-          list("durations", k.durations);
-          list("resolutions", k.resolutions);
-          list("aspect ratios", k.aspect_ratios);
+          add("durations", k.durations);
+          add("resolutions", k.resolutions);
+          add("aspect ratios", k.aspect_ratios);
         }
         std::printf("%s\n", line.c_str());
       }
