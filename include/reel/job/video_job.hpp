@@ -858,9 +858,14 @@ private:
       }
       if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
         if (ec == std::errc::timed_out) {
+          // The account's next slot comes after the bound: wait the bound out, then say so (a
+          // deadline is reported only once it has passed).
+          const Clock::time_point bound = *end;
+          const std::error_code slept = co_await clock().sleep_until(bound);
+          if (slept) co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
           co_return fail(error(job::Errc::deadline_exceeded,
-                               "the next request this account's rate limit allows (reel paces requests to the "
-                               "provider's limits) would come after the job's deadline"));
+                               std::string(bound == options_.deadline ? "the job's deadline" : "the step's time bound") +
+                                   " passed while reel paced requests to this account's limits"));
         }
         co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
       }
