@@ -85,8 +85,9 @@ inline pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::
   return rc == 0 ? pid : -1;
 }
 
-/// GET http://127.0.0.1:port/path (the simulator's admin API, no client library): the body, or "".
-inline std::string http_get(int port, const std::string& path) {
+/// `method` http://127.0.0.1:port/path with a JSON `body` (the simulator's admin API, no client
+/// library): the answer's body, or "".
+inline std::string http_call(int port, const std::string& method, const std::string& path, const std::string& body = {}) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return {};
   sockaddr_in addr{};
@@ -95,16 +96,22 @@ inline std::string http_get(int port, const std::string& path) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string data;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!body.empty()) {
+      request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    request += "\r\n" + body;
     if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
       char buf[65536];
       for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) data.append(buf, static_cast<std::size_t>(n));
     }
   }
   ::close(fd);
-  const auto body = data.find("\r\n\r\n");
-  return body == std::string::npos ? std::string() : data.substr(body + 4);
+  const auto at = data.find("\r\n\r\n");
+  return at == std::string::npos ? std::string() : data.substr(at + 4);
 }
+/// GET http://127.0.0.1:port/path: the body, or "".
+inline std::string http_get(int port, const std::string& path) { return http_call(port, "GET", path); }
 
 /// The exit status of `pid` (128 + signal when killed).
 inline int wait_exit(pid_t pid) {

@@ -268,6 +268,43 @@ TEST_F(Journal, VeniceAmbiguousIsReportedNeverResubmittedAndForgotten) {
   EXPECT_EQ(reel({"forget", "j-0000000000000000"}).code, 1);
 }
 
+TEST_F(Journal, AKeyRefusedAfterTheSubmitKeepsTheJobUnfinishedAndResumeFinishesIt) {
+  // The key is rotated (or the balance runs out) while the job runs: every poll answers 401.
+  start_sim(R"({"job":{"polls":2},"poll_after_ms":20})",
+            R"([{"match":{"endpoint":"lumenfall.retrieve"},"fault":{"status":401}}])");
+  const ProcessRun gen = reel(lumenfall_generate("rotated key otter", "rotated.mp4"));
+  ASSERT_EQ(gen.code, 3) << gen.text();
+  EXPECT_EQ(str(gen.result(), "outcome"), "error") << "not refused: the job was accepted and may still finish";
+  EXPECT_FALSE(str(member(gen.result(), "handle"), "job_id").empty()) << "the handle is printed";
+  const ProcessRun jobs = reel({"jobs", "--json"});
+  const auto lines = job_lines(jobs);
+  ASSERT_EQ(lines.size(), 1u) << jobs.out;
+  EXPECT_FALSE(str(lines[0], "job_id").empty());
+
+  // The key is fixed: resume finishes the same job.
+  http_call(sim_->port(), "POST", "/__sim/rules", "[]");
+  const ProcessRun resumed = reel({"resume", "--all", "--json"});
+  ASSERT_EQ(resumed.code, 0) << resumed.text();
+  EXPECT_EQ(read_file(dir_ / "rotated.mp4").substr(4, 4), "ftyp");
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(&c, "jobs_created"), 1);
+  EXPECT_TRUE(job_lines(reel({"jobs", "--json"})).empty());
+}
+
+TEST_F(Journal, AMediaUrlAnswering410IsAnExpiredLinkWithItsOwnName) {
+  start_sim(R"({"job":{"polls":2},"poll_after_ms":20,"drift":{"media_status":410}})");
+  const ProcessRun gen = reel(lumenfall_generate("gone heron", "gone.mp4"));
+  ASSERT_EQ(gen.code, 1) << gen.text();
+  const auto* error = member(gen.result(), "error");
+  EXPECT_EQ(str(error, "name"), "link_expired") << gen.out;
+  EXPECT_NE(str(error, "message").find("expired"), std::string::npos) << gen.out;
+  EXPECT_FALSE(fs::exists(dir_ / "gone.mp4"));
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(&c, "jobs_deleted"), 0) << "the provider's copy is kept";
+  const ProcessRun plain = reel({"resume", "--all"});
+  EXPECT_NE(plain.err.find("expired"), std::string::npos) << plain.text();
+}
+
 TEST_F(Journal, UsageErrors) {
   EXPECT_EQ(reel({"resume"}).code, 2);                    // neither --all nor an id
   EXPECT_EQ(reel({"resume", "--all", "j-1"}).code, 2);    // both
