@@ -375,4 +375,32 @@ TEST(EdgeAnswers, TheNeutralRequestReachesLumenfallWhole) {
   EXPECT_EQ(reel::Lumenfall::size_of(std::nullopt, std::string("1:1")), "1:1");
 }
 
+TEST(EdgeAnswers, ANeutralFieldLumenfallCannotHonourIsAWarningNotASilentDrop) {
+  JobWorld w;
+  lumenfall_created(w.client);
+  reel::job::VideoRequest r;
+  r.model = "sora-2";
+  r.prompt = "p";
+  r.resolution = "1280x720";  // landscape ...
+  r.aspect_ratio = "9:16";    // ... asked portrait
+  LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+  const auto submitted = w.run([&]() -> asio::awaitable<bool> {
+    auto h = co_await job.submit(r);
+    co_return static_cast<bool>(h);
+  }());
+  ASSERT_TRUE(submitted);
+  ASSERT_EQ(job.warnings().size(), 1u);
+  EXPECT_NE(job.warnings()[0].find("9:16"), std::string::npos) << job.warnings()[0];
+  reel::json::Value body;
+  ASSERT_FALSE(reel::json::read(w.client.requests().at(0).request.body, body));
+  EXPECT_EQ(*body.find_string("size"), "1280x720");
+  EXPECT_EQ(body.find("resolution"), nullptr) << "a WxH travels as `size` only";
+  // Shapes that agree say nothing.
+  r.aspect_ratio = "16:9";
+  EXPECT_TRUE(reel::Lumenfall::warnings_of(r).empty());
+  r.resolution = "1024x1792";
+  r.aspect_ratio = "9:16";
+  EXPECT_TRUE(reel::Lumenfall::warnings_of(r).empty());
+}
+
 }  // namespace

@@ -99,10 +99,10 @@ TEST(LumenfallRequests, NativeMapsSecondsSizeAndImage) {
   h.idempotency_key.reset();
   const auto body = body_json(lumenfall().create_request(c, h));
   EXPECT_EQ(keys(body), (std::vector<std::string>{"model", "prompt", "seconds", "size", "input_reference", "aspect_ratio",
-                                                  "resolution", "negative_prompt", "audio_url"}));
+                                                  "negative_prompt", "audio_url"}));
   EXPECT_EQ(str(body, "negative_prompt"), "blurry");
   EXPECT_EQ(str(body, "audio_url"), "https://example.com/a.mp3");
-  EXPECT_EQ(str(body, "resolution"), "1280x720");
+  EXPECT_EQ(str(body, "resolution"), "<absent>");  // a WxH travels as `size` only
   EXPECT_EQ(str(body, "seconds"), "8");  // a string, as OpenAI's VideoSeconds
   EXPECT_EQ(str(body, "size"), "1280x720");
   ASSERT_NE(body.find("input_reference"), nullptr);

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace reel {
 namespace lumenfall {
@@ -126,11 +127,45 @@ struct Lumenfall {
     if (r.duration_seconds) c.seconds = std::to_string(*r.duration_seconds);
     c.size = size_of(r.resolution, r.aspect_ratio);
     c.aspect_ratio = r.aspect_ratio;
-    c.resolution = r.resolution;
+    if (r.resolution && !pixel_size(*r.resolution)) c.resolution = r.resolution;  // "720p"; a WxH goes in `size`
     c.negative_prompt = r.negative_prompt;
     c.audio_url = r.audio;
     if (r.image) c.input_reference = lumenfall::InputReference{r.image, std::nullopt};
     return c;
+  }
+
+  /// The neutral fields Lumenfall cannot honour as asked (the outcome's warnings): a WxH
+  /// resolution whose shape disagrees with the aspect ratio (the size wins).
+  static std::vector<std::string> warnings_of(const job::VideoRequest& r) {
+    std::vector<std::string> out;
+    if (!r.resolution || !r.aspect_ratio) return out;
+    const auto size = pixel_size(*r.resolution);
+    const auto colon = r.aspect_ratio->find(':');
+    if (!size || colon == std::string::npos) return out;
+    const long w = std::atol(r.aspect_ratio->substr(0, colon).c_str());
+    const long h = std::atol(r.aspect_ratio->substr(colon + 1).c_str());
+    if (w <= 0 || h <= 0 || w > 100 || h > 100) return out;
+    // Same shape within 2%: 1280x720 is 16:9, 1024x1792 is 9:16 (0.571 vs 0.5625).
+    const double asked = static_cast<double>(w) / static_cast<double>(h);
+    const double given = static_cast<double>(size->first) / static_cast<double>(size->second);
+    if (std::abs(asked - given) > 0.02 * asked) {
+      out.push_back("aspect_ratio " + *r.aspect_ratio + " disagrees with resolution " + *r.resolution +
+                    ": Lumenfall generates the size " + *r.resolution);
+    }
+    return out;
+  }
+
+  /// Width and height of a "WxH" size, if `s` is one.
+  static std::optional<std::pair<long, long>> pixel_size(const std::string& s) {
+    const auto x = s.find('x');
+    if (x == std::string::npos || x == 0 || x + 1 >= s.size() || x > 6 || s.size() - x > 7) return std::nullopt;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (i != x && (s[i] < '0' || s[i] > '9')) return std::nullopt;
+    }
+    const long w = std::atol(s.substr(0, x).c_str());
+    const long h = std::atol(s.substr(x + 1).c_str());
+    if (w <= 0 || h <= 0) return std::nullopt;
+    return std::pair<long, long>{w, h};
   }
 
   /// `size` for a resolution ("1280x720" as it is; "720p" with `aspect`) and an aspect ratio.
