@@ -305,6 +305,33 @@ TEST_F(Journal, AMediaUrlAnswering410IsAnExpiredLinkWithItsOwnName) {
   EXPECT_NE(plain.err.find("expired"), std::string::npos) << plain.text();
 }
 
+TEST_F(Journal, AOneTimeLinksFetchBudgetIsCountedAcrossRunsAndResumes) {
+  // The storage bucket behind Venice's one-time link fails every GET (503).
+  start_sim(R"({"job":{"polls":2},"poll_after_ms":20,"drift":{"media_status":503}})");
+  const ProcessRun gen = reel({"generate", "--base-url", sim_->venice_url(), "--model",
+                               "grok-imagine-text-to-video-private", "--prompt", "flaky link", "--duration", "6",
+                               "--aspect-ratio", "16:9", "--poll", "fixed:20ms", "--output",
+                               (dir_ / "f.mp4").string(), "--json"});
+  ASSERT_EQ(gen.code, 1) << gen.text();
+  for (int round = 0; round < 2; ++round) {
+    const ProcessRun resumed = reel({"resume", "--all", "--json"});
+    EXPECT_EQ(resumed.code, 1) << resumed.text();
+    const auto results = job_lines(resumed);
+    ASSERT_EQ(results.size(), 1u) << resumed.out;
+  }
+  const reel::json::Value c = counters();
+  std::int64_t gets = 0;
+  if (const auto* requests = member(&c, "requests"); requests != nullptr && requests->if_object() != nullptr) {
+    for (const auto& [name, n] : *requests->if_object()) {
+      if (name.rfind("venice.download", 0) == 0) gets += n.if_number()->to_int64().value_or(0);
+    }
+  }
+  EXPECT_EQ(gets, 3) << "three GETs of the one-time link in all (JobOptions::max_link_fetches)";
+  EXPECT_EQ(num(&c, "jobs_created"), 1);
+  EXPECT_EQ(num(&c, "jobs_deleted"), 0) << "the provider's copy is kept";
+  EXPECT_EQ(job_lines(reel({"jobs", "--json"})).size(), 1u) << "still listed: the handle is kept";
+}
+
 TEST_F(Journal, UsageErrors) {
   EXPECT_EQ(reel({"resume"}).code, 2);                    // neither --all nor an id
   EXPECT_EQ(reel({"resume", "--all", "j-1"}).code, 2);    // both
