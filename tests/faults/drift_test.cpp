@@ -54,7 +54,8 @@ TEST(Drift, ABalanceThatRanOutDuringTheDownloadIsAnErrorNotARefusal) {
   w.sim.rules(R"([{"match":{"endpoint":"lumenfall.media"},"fault":{"status":402}}])");
   LumenfallJob job(w.http, w.lumenfall(), w.lumenfall_account, w.options());
   const auto o = w.run(generate(job, lumenfall_request("balance ran out"), w.out("b.mp4")));
-  EXPECT_NE(o.kind, OutcomeKind::refused) << o.error.message();
+  EXPECT_EQ(o.kind, OutcomeKind::error) << "not refused: the job was accepted; " << o.error.message();
+  EXPECT_EQ(o.error.code, Errc::insufficient_balance) << o.error.message();
   EXPECT_FALSE(o.handle.job_id.empty());
   EXPECT_FALSE(std::filesystem::exists(w.out("b.mp4")));
   EXPECT_EQ(w.sim.counters().jobs_deleted, 0) << "the provider's copy is kept";

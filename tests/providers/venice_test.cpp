@@ -806,6 +806,49 @@ Errc validate_errc(const Venice::Request& q, const reel::venice::Model& m) {
   return errc(r.error());
 }
 
+TEST(VeniceModels, AnEntryMissingKeysOrWithAWronglyTypedOneIsReadOnWhatItHas) {
+  const char* body = R"({"object":"list","data":[
+    {"id":"partial","type":"video","model_spec":{"constraints":{"durations":["5s"],"model_type":"text-to-video"}}},
+    {"id":"odd","type":"video","model_spec":{"constraints":{"durations":"5s","resolutions":["720p"],"prompt_character_limit":"x"}}},
+    {"type":"video"},
+    {"id":"plain","type":"video","model_spec":null}
+  ]})";
+  const auto r = Venice::on_models(response(200, body));
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->size(), 3u) << "an entry without an id is skipped; the others are read";
+  const auto& partial = *(*r)[0].model_spec->constraints;
+  EXPECT_EQ(partial.durations, (std::vector<std::string>{"5s"}));
+  EXPECT_FALSE(partial.resolutions) << "absent: unknown";
+  EXPECT_FALSE(partial.aspect_ratios);
+  const auto& odd = *(*r)[1].model_spec->constraints;
+  EXPECT_FALSE(odd.durations) << "a string where a list was expected: unknown, not checked";
+  EXPECT_EQ(odd.resolutions, (std::vector<std::string>{"720p"}));
+  EXPECT_FALSE((*r)[2].model_spec && (*r)[2].model_spec->constraints);
+
+  Venice::Request q = queue_request();
+  q.model = "partial";
+  q.resolution = "4k";    // not known: not checked
+  q.aspect_ratio = "7:3";
+  EXPECT_EQ(validate_errc(q, (*r)[0]), Errc::ok);
+  q.duration = "10s";     // known: checked
+  EXPECT_EQ(validate_errc(q, (*r)[0]), Errc::invalid_request);
+}
+
+TEST(VeniceValidate, AnEmptyListMeansTheParameterIsNotTaken) {
+  reel::venice::Model m = t2v_model();
+  m.model_spec->constraints->resolutions = std::vector<std::string>{};
+  m.model_spec->constraints->aspect_ratios = std::vector<std::string>{};
+  Venice::Request q = queue_request();
+  q.aspect_ratio.reset();
+  q.resolution.reset();
+  EXPECT_EQ(validate_errc(q, m), Errc::ok) << "left out: fine";
+  q.resolution = "720p";
+  EXPECT_EQ(validate_errc(q, m), Errc::invalid_request);
+  q.resolution.reset();
+  q.aspect_ratio = "16:9";
+  EXPECT_EQ(validate_errc(q, m), Errc::invalid_request);
+}
+
 TEST(VeniceValidate, AcceptsARequestWithinTheConstraints) {
   EXPECT_EQ(validate_errc(queue_request(), t2v_model()), Errc::ok);
   Venice::Request q = queue_request();
