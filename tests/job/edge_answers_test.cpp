@@ -347,6 +347,28 @@ TEST(EdgeAnswers, AStalledCleanupNeverKeepsTheCallerWaitingLong) {
   EXPECT_LT(w.clock.now() - start, std::chrono::seconds(90));
 }
 
+// ---- messages --------------------------------------------------------------------------------
+
+TEST(EdgeAnswers, ALongRetryPauseIsAProgressLineNotAWarningOfTheOutcome) {
+  JobWorld w;
+  w.client.expect("POST", lumenfall_api + "/videos").respond(503, R"({"error":{"message":"busy"}})").response_header("Retry-After", "20");
+  lumenfall_created(w.client);
+  lumenfall_status(w.client, lumenfall_done(2000));
+  w.client.expect("GET", cdn).respond(200, video_bytes(2000)).response_header("Content-Type", "video/mp4");
+  w.client.expect("DELETE", lumenfall_api + "/videos/video_1").respond(200, R"({"id":"video_1","deleted":true})");
+  std::vector<std::string> lines;
+  reel::JobOptions options = quick_options();
+  options.on_progress = [&lines](const reel::job::JobProgress& p) {
+    if (!p.warning.empty()) lines.push_back(p.warning);
+  };
+  LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, options);
+  const auto o = w.run(generate(job, lumenfall_request(), w.dir / "p.mp4"));
+  ASSERT_EQ(o.kind, OutcomeKind::succeeded) << o.error.message();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("retrying create in 20 s"), std::string::npos) << lines[0];
+  EXPECT_TRUE(o.warnings.empty()) << "a pause that ended well is not a warning of the outcome";
+}
+
 // ---- the neutral request ----------------------------------------------------------------------
 
 TEST(EdgeAnswers, TheNeutralRequestReachesLumenfallWhole) {

@@ -499,6 +499,10 @@ private:
   void warn(std::string w) {
     if (std::find(warnings_.begin(), warnings_.end(), w) != warnings_.end()) return;
     warnings_.push_back(w);
+    notice(std::move(w));
+  }
+  // Reports `w` in progress only (a long pause: news, not something that went wrong).
+  void notice(std::string w) {
     if (!options_.on_progress) return;
     job::JobProgress p;
     p.stage = stage_;
@@ -918,7 +922,7 @@ private:
       if (!delay) co_return fail(std::move(*failure));
       if (*delay > max_pause) *delay = max_pause;
       if (*delay >= std::chrono::seconds(5)) {
-        warn("retrying " + std::string(bucket) + " in " + std::to_string(delay->count() / 1000) + " s after " +
+        notice("retrying " + std::string(bucket) + " in " + std::to_string(delay->count() / 1000) + " s after " +
              failure->message());
       }
       if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
