@@ -24,13 +24,6 @@ bool has_warning(const reel::job::Outcome& o, std::string_view word) {
                      [&](const std::string& w) { return w.find(word) != std::string::npos; });
 }
 
-const reel_sim::JobCounters* job_of(const reel_sim::Counters& c, const std::string& id) {
-  for (const auto& j : c.jobs) {
-    if (j.id == id) return &j;
-  }
-  return nullptr;
-}
-
 // ---- after the provider accepted the job, nothing is "refused" -----------------------------------
 
 TEST(Drift, AKeyRotatedAfterTheSubmitLeavesTheJobResumable) {
