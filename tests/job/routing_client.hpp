@@ -72,7 +72,7 @@ public:
     co_return r;
   }
 
-  reel::VirtualClock* clock = nullptr;
+  reel::Clock* clock = nullptr;
   int sent = 0;
   int concurrent = 0;      ///< requests being answered now
   int max_concurrent = 0;  ///< most requests answered at once

@@ -110,6 +110,11 @@ public:
   /// Where a video that comes inline goes (the output given to `wait` or `start_wait`).
   const std::filesystem::path& output() const noexcept { return output_; }
   JobOptions& options() noexcept { return options_; }
+  /// The account whose limits pace this job's requests.
+  job::Account& account() noexcept { return account_; }
+  /// Says that a scheduler took the rate-limit slot of the next request to `bucket` (with
+  /// `RateLimiter::try_acquire`): that request does not wait for one. An empty bucket clears it.
+  void slot_granted(std::string_view bucket) { granted_bucket_ = bucket; }
 
   /// Submits `request` (once: a submitted job returns its handle). A create that may have
   /// reached a provider without idempotency keys is not repeated: `ambiguous_submit`.
@@ -860,7 +865,9 @@ private:
         co_return fail(error(job::Errc::deadline_exceeded, end == options_.deadline ? "the job's deadline passed"
                                                                                     : "the step's time bound passed"));
       }
-      if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
+      if (!granted_bucket_.empty() && granted_bucket_ == bucket) {
+        granted_bucket_ = {};  // the scheduler took this request's slot
+      } else if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
         if (ec == std::errc::timed_out) {
           // The account's next slot comes after the bound: wait the bound out, then say so (a
           // deadline is reported only once it has passed).
@@ -955,6 +962,7 @@ private:
   std::optional<Clock::time_point> step_deadline_;  // the current step's bound (cleanup)
   std::optional<std::filesystem::path> mismatched_file_;
   std::vector<std::string> warnings_;
+  std::string_view granted_bucket_;  // a scheduler took the slot of the next request to it
 };
 
 }  // namespace reel

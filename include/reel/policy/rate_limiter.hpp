@@ -69,14 +69,8 @@ public:
     for (;;) {
       const time_point now = clock_.now();
       Bucket* b = find(bucket);
-      time_point at = std::max({now, paused_until(b), guard_until(now)});
-      if (b != nullptr && b->limit.requests > 0) {
-        const Duration span = b->limit.window + b->limit.margin;
-        while (!b->grants.empty() && b->grants.front() + span <= now) b->grants.pop_front();
-        const auto limit = static_cast<std::size_t>(b->limit.requests);
-        if (b->grants.size() >= limit) at = std::max(at, b->grants[b->grants.size() - limit] + span);
-        b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
-      }
+      const time_point at = next_slot(b, now);
+      if (b != nullptr && b->limit.requests > 0) b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
       if (at <= now) co_return std::error_code();
       if (deadline && at > *deadline) {
         give_back(b, at);
@@ -100,6 +94,18 @@ public:
       }
       co_return std::error_code();
     }
+  }
+
+  /// Takes a slot of `bucket` if one is free now (an empty answer), without waiting; otherwise
+  /// reserves nothing and says when the next one may be free. For schedulers that keep a job
+  /// in their own queue instead of suspending it here.
+  std::optional<time_point> try_acquire(std::string_view bucket) {
+    const time_point now = clock_.now();
+    Bucket* b = find(bucket);
+    const time_point at = next_slot(b, now);
+    if (at > now) return at;
+    if (b != nullptr && b->limit.requests > 0) b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), now), now);
+    return std::nullopt;
   }
 
   /// Records how a request to `bucket` ended: its HTTP status (0 for a transport failure) and
@@ -158,6 +164,18 @@ private:
     if (b == nullptr || b->limit.requests <= 0) return;
     const auto it = std::find(b->grants.begin(), b->grants.end(), at);
     if (it != b->grants.end()) b->grants.erase(it);
+  }
+  // The earliest time a request to `b` may be sent (granted slots, pauses and the guard), seen
+  // at `now`; drops the grants that left the window.
+  time_point next_slot(Bucket* b, time_point now) {
+    time_point at = std::max({now, paused_until(b), guard_until(now)});
+    if (b != nullptr && b->limit.requests > 0) {
+      const Duration span = b->limit.window + b->limit.margin;
+      while (!b->grants.empty() && b->grants.front() + span <= now) b->grants.pop_front();
+      const auto limit = static_cast<std::size_t>(b->limit.requests);
+      if (b->grants.size() >= limit) at = std::max(at, b->grants[b->grants.size() - limit] + span);
+    }
+    return at;
   }
   static time_point paused_until(const Bucket* b) { return b != nullptr ? b->paused_until : time_point{}; }
 
