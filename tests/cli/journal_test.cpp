@@ -332,6 +332,43 @@ TEST_F(Journal, AOneTimeLinksFetchBudgetIsCountedAcrossRunsAndResumes) {
   EXPECT_EQ(job_lines(reel({"jobs", "--json"})).size(), 1u) << "still listed: the handle is kept";
 }
 
+// Fifty `reel generate` processes on one Venice key at once (a shell loop): their limiters share
+// one budget through the file next to the journal, so together they stay inside Venice's limits
+// (40 creates a minute, the abuse block on): no 429, every job done, one create each.
+TEST_F(Journal, FiftyProcessesOnOneKeyShareItsLimits) {
+  start_sim(R"({"job":{"duration_ms":2000},"poll_after_ms":20})");
+  constexpr int n = 50;
+  std::vector<pid_t> pids;
+  for (int i = 0; i < n; ++i) {
+    std::vector<std::string> argv = {REEL_CLI_BINARY, "generate", "--base-url", sim_->venice_url(), "--model",
+                                     "wan-2.5-preview-text-to-video", "--prompt", "crowd " + std::to_string(i),
+                                     "--duration", "5", "--aspect-ratio", "16:9", "--output",
+                                     (dir_ / ("crowd-" + std::to_string(i) + ".mp4")).string(), "--json",
+                                     "--journal", journal().string()};
+    pids.push_back(spawn(argv, environment({{"VENICE_API_KEY", venice_key}}), {}, dir_ / ("crowd-out-" + std::to_string(i)),
+                         dir_ / ("crowd-err-" + std::to_string(i))));
+    ASSERT_GT(pids.back(), 0);
+  }
+  int ok = 0;
+  for (int i = 0; i < n; ++i) {
+    const int code = wait_exit(pids[static_cast<std::size_t>(i)]);
+    if (code == 0) ++ok;
+    EXPECT_EQ(code, 0) << read_file(dir_ / ("crowd-err-" + std::to_string(i)));
+  }
+  EXPECT_EQ(ok, n);
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(&c, "jobs_created"), n);
+  std::int64_t too_many = 0;
+  if (const auto* requests = member(&c, "requests"); requests != nullptr && requests->if_object() != nullptr) {
+    for (const auto& [name, count] : *requests->if_object()) {
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, " 429") == 0) too_many += count.if_number()->to_int64().value_or(0);
+    }
+  }
+  EXPECT_EQ(too_many, 0) << "429s: the processes did not share the key's budget";
+  // The shared state names the account by a digest: the key is in no file.
+  expect_no_key_in_journal();
+}
+
 TEST_F(Journal, UsageErrors) {
   EXPECT_EQ(reel({"resume"}).code, 2);                    // neither --all nor an id
   EXPECT_EQ(reel({"resume", "--all", "j-1"}).code, 2);    // both
