@@ -244,6 +244,36 @@ TYPED_TEST(RunnerTest, AHundredAndFiftyJobsAtTheLimitsAllCompleteInTheTimeTheLim
   EXPECT_LT(last - start, 210s) << std::chrono::duration_cast<std::chrono::seconds>(last - start).count() << " s";
 }
 
+// Jobs submitted together: once one job's poll brought the model's run-time estimate, another
+// that planned its first poll without it plans it again with it (instead of spending a poll to
+// learn it); the runner asks before each first poll.
+TYPED_TEST(RunnerTest, AJobPlansItsFirstPollAgainOnceTheAccountLearnedTheEstimate) {
+  typename TestFixture::Runner r(4);
+  r.http.venice_run_time = std::chrono::milliseconds(60000);
+  r.options_.poll = reel::policy::EtaAware{};
+  VeniceJob a(r.http, reel::Venice{"vk", "https://api.venice.example/api/v1"}, r.world.account, r.options_);
+  VeniceJob b(r.http, reel::Venice{"vk", "https://api.venice.example/api/v1"}, r.world.account, r.options_);
+  auto submit_both = [&]() -> asio::awaitable<int> {
+    auto ha = co_await a.submit(r.venice_request);
+    auto hb = co_await b.submit(r.venice_request);
+    co_return ha && hb ? 0 : 1;
+  };
+  ASSERT_EQ(r.world.run(submit_both()), 0);
+  a.start_wait(r.world.dir / "a.mp4");
+  b.start_wait(r.world.dir / "b.mp4");
+  const auto planned = b.next_poll_at();
+  EXPECT_FALSE(b.replan_first_poll()) << "nothing learned yet";
+  auto poll_a = [&]() -> asio::awaitable<int> {
+    auto next = co_await a.poll_once();
+    co_return next ? 0 : 1;
+  };
+  ASSERT_EQ(r.world.run(poll_a()), 0);
+  const auto replanned = b.replan_first_poll();
+  ASSERT_TRUE(replanned);
+  EXPECT_GT(*replanned - planned, 30s) << "a 60 s job is first polled near its end, not after 3 s";
+  EXPECT_FALSE(b.replan_first_poll()) << "once";
+}
+
 TYPED_TEST(RunnerTest, NoJobs) {
   typename TestFixture::Runner r(4);
   r.world.run(drive(r.runner));

@@ -83,7 +83,11 @@ public:
   std::optional<Clock::time_point> take_slot() override {
     std::string_view bucket;
     if (stage_ == Stage::submit) bucket = P::create_bucket;
-    if (stage_ == Stage::poll) bucket = P::status_bucket;
+    if (stage_ == Stage::poll) {
+      // Another job may have learned the model's estimate since this one was scheduled.
+      if (const auto replanned = job_.replan_first_poll(); replanned && *replanned > due) return replanned;
+      bucket = P::status_bucket;
+    }
     if (bucket.empty()) return std::nullopt;
     auto later = job_.account().limiter().try_acquire(bucket);
     if (!later) {

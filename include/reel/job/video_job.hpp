@@ -194,6 +194,17 @@ public:
     return options_.deadline ? std::min(at, *options_.deadline) : at;
   }
 
+  /// Before the first poll: when it is due now that another job of the account reported the
+  /// model's run-time estimate (jobs submitted together then skip a poll spent learning it);
+  /// empty when nothing changed.
+  std::optional<Clock::time_point> replan_first_poll() {
+    if (polls_ != 0 || poll_.estimate) return std::nullopt;
+    const auto known = account_.estimate(handle_.model);
+    if (!known) return std::nullopt;
+    poll_.estimate = *known;
+    return next_poll_at();
+  }
+
   /// One status request (after `start_wait`). A transient failure (transport, 429, 5xx, a
   /// broken inline video) counts toward `max_failed_polls` and says `poll` again; `ready`
   /// means the video is downloadable (or already written to the output when it came inline);
