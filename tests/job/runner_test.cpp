@@ -274,6 +274,54 @@ TYPED_TEST(RunnerTest, AJobPlansItsFirstPollAgainOnceTheAccountLearnedTheEstimat
   EXPECT_FALSE(b.replan_first_poll()) << "once";
 }
 
+// A create whose account has no slot before the job's deadline is known at once: the job ends
+// `deadline` without being sent (no money spent), instead of waiting for a slot that is too late.
+TYPED_TEST(RunnerTest, ACreateThatCannotBeSentBeforeItsDeadlineIsNeverSent) {
+  reel::job::AccountLimits limits;
+  limits.limits["queue"] = reel::policy::RateLimit{2, std::chrono::minutes(1), 1s, 5s};
+  typename TestFixture::Runner r(8, limits);
+  const auto start = r.world.clock.now();
+  r.options_.deadline = start + 30s;
+  r.add(5, 0);
+  r.world.run(drive(r.runner));
+  int done = 0, unsent = 0;
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    const auto& o = r.outcomes[i];
+    if (o.kind == OutcomeKind::succeeded) {
+      ++done;
+    } else {
+      ++unsent;
+      EXPECT_EQ(o.kind, OutcomeKind::deadline) << i;
+      EXPECT_FALSE(o.handle.submitted()) << i;
+      EXPECT_NE(o.error.message().find("nothing was spent"), std::string::npos) << o.error.message();
+      EXPECT_LT(r.ended_at[i] - start, 5s) << "known at once, not at the deadline";
+    }
+  }
+  EXPECT_EQ(done, 2);
+  EXPECT_EQ(unsent, 3);
+  EXPECT_EQ(r.http.created, 2);
+}
+
+// 1,000 Venice jobs on one key at its documented limits: all complete, within 1.1 times the
+// bound the limits allow (25 create windows of 61 s, then the last job's two polls 5 s apart).
+TYPED_TEST(RunnerTest, AThousandJobsAtTheLimitsCompleteWithinATenthOfTheBound) {
+  typename TestFixture::Runner r(64, reel::job::AccountLimits::venice());
+  const auto start = r.world.clock.now();
+  r.add(1000, 0);
+  r.world.run(drive(r.runner));
+  auto last = start;
+  int ok = 0;
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    ok += r.outcomes[i].kind == OutcomeKind::succeeded ? 1 : 0;
+    last = std::max(last, r.ended_at[i]);
+  }
+  EXPECT_EQ(ok, 1000);
+  EXPECT_EQ(r.http.created, 1000);
+  const auto bound = 24 * 61s + 10s;
+  EXPECT_GE(last - start, 24 * 61s);
+  EXPECT_LT(last - start, bound * 11 / 10) << std::chrono::duration_cast<std::chrono::seconds>(last - start).count() << " s";
+}
+
 TYPED_TEST(RunnerTest, NoJobs) {
   typename TestFixture::Runner r(4);
   r.world.run(drive(r.runner));

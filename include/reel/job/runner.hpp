@@ -94,8 +94,13 @@ public:
       job_.slot_granted(bucket);
       return std::nullopt;
     }
-    // Past the deadline the step runs anyway: it ends the job with `deadline` at once.
     if (const auto& deadline = job_.options().deadline; deadline && *later > *deadline) {
+      if (stage_ == Stage::submit) {
+        // Known now: the create cannot be sent before the deadline. Nothing is spent on it.
+        unsent_ = *later;
+        return std::nullopt;
+      }
+      // A poll past the deadline runs at the deadline: it ends the job with `deadline` then.
       return *deadline > due ? std::optional<Clock::time_point>(*deadline) : std::nullopt;
     }
     return later;
@@ -107,6 +112,13 @@ private:
   asio::awaitable<bool> run_step() {
     switch (stage_) {
       case Stage::submit: {
+        if (unsent_) {
+          const auto wait = std::chrono::duration_cast<std::chrono::seconds>(*unsent_ - job_.account().clock().now());
+          job::JobError e{make_error_code(job::Errc::deadline_exceeded), {}};
+          e.provider.message = "not submitted: the account's create limit has no slot before the job's deadline (the next "
+                               "is in " + std::to_string(wait.count()) + " s); nothing was spent";
+          co_return end(job_.outcome_of(std::move(e)));
+        }
         if (auto refused = co_await job_.begin(request_)) co_return end(std::move(*refused));
         job_.start_wait(std::move(output_));  // the job keeps the path from here on
         stage_ = Stage::poll;
@@ -149,6 +161,7 @@ private:
   std::filesystem::path output_;
   Done done_;
   Stage stage_ = Stage::submit;
+  std::optional<Clock::time_point> unsent_;  // the create's slot comes after the deadline
 };
 
 }  // namespace detail
