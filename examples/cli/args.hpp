@@ -46,7 +46,8 @@ inline constexpr FlagSpec flag_specs[] = {
     {"journal", "FILE", "the job journal (default $REEL_JOURNAL, else $XDG_STATE_HOME/reel/journal, else ~/.local/state/reel/journal)"},
     {"no-journal", "", "record nothing in the job journal"},
     {"all", "", "jobs: include finished jobs not yet compacted; resume: every unfinished job"},
-    {"concurrency", "N", "resume: jobs run at a time (default 8)"},
+    {"concurrency", "N", "resume: jobs run at a time; generate --batch: requests in flight (default 8)"},
+    {"batch", "FILE", "generate: one job per line of FILE (- for stdin): a prompt, or a JSON object with prompt, model, duration, resolution, aspect_ratio, image, output; --output is then a directory"},
     {"help", "", "this help"},
 };
 
@@ -54,7 +55,7 @@ inline constexpr FlagSpec flag_specs[] = {
 struct Args {
   std::string command;
   std::optional<std::string> provider, model, prompt, prompt_file, resolution, aspect_ratio, image, output, handle,
-      base_url, poll, journal;
+      base_url, poll, journal, batch;
   std::optional<std::string> id;  ///< resume ID, forget ID: a job's local id
   std::optional<int> duration;
   int concurrency = 8;
@@ -120,6 +121,9 @@ inline UsageError set_flag(Args& a, std::string_view name, const std::string& v)
   } else if (name == "timeout") {
     a.timeout = parse_duration(v);
     if (!a.timeout || a.timeout->count() <= 0) return {"--timeout takes a duration such as 90s, 10m or 500ms, not \"" + v + "\""};
+  } else if (name == "batch") {
+    if (v.empty()) return {"--batch needs a file name"};
+    text(a.batch);
   } else if (name == "journal") {
     if (v.empty()) return {"--journal needs a file name"};
     text(a.journal);

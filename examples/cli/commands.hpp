@@ -5,6 +5,7 @@
 #pragma once
 
 #include "args.hpp"
+#include "batch_commands.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
 #include "job_commands.hpp"
@@ -40,6 +41,13 @@ inline constexpr std::string_view common_flags[] = {"provider", "base-url", "tim
     return c.venice ? fn(c, *c.venice __VA_OPT__(, ) __VA_ARGS__) : fn(c, *c.lumenfall __VA_OPT__(, ) __VA_ARGS__); \
   }
 
+// `generate`: a batch, journaled, or plain.
+template <class P>
+asio::awaitable<Exit> generate_command(Context& c, P provider) {
+  if (c.args.batch) return generate_batch(c, std::move(provider));
+  return c.journal ? generate_journaled(c, std::move(provider)) : generate(c, std::move(provider));
+}
+
 inline const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"models", "list the provider's video models and their constraints (Venice)", {}, true, false,
@@ -49,7 +57,7 @@ inline const std::vector<Command>& commands() {
        REEL_CLI_BY_PROVIDER(quote)},
       {"generate", "submit, wait, download and clean up in one (recorded in the job journal)",
        {"model", "prompt", "prompt-file", "duration", "resolution", "aspect-ratio", "image", "accept-consent", "output",
-        "poll", "no-cleanup", "journal", "no-journal"},
+        "poll", "no-cleanup", "journal", "no-journal", "batch", "concurrency"},
        true, false, REEL_CLI_BY_PROVIDER(generate_command)},
       {"submit", "submit a job and print its handle (JSON) on stdout (recorded in the job journal)",
        {"model", "prompt", "prompt-file", "duration", "resolution", "aspect-ratio", "image", "accept-consent", "journal",

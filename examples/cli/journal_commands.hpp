@@ -166,10 +166,7 @@ asio::awaitable<Exit> cleanup_journaled(Context& c, P provider, JournalShard sha
 
 // The commands' entries: the journaled variant when the journal is on (and, for a handle, the
 // job is in it), else the plain one.
-template <class P>
-asio::awaitable<Exit> generate_command(Context& c, P provider) {
-  return c.journal ? generate_journaled(c, std::move(provider)) : generate(c, std::move(provider));
-}
+
 template <class P>
 asio::awaitable<Exit> submit_command(Context& c, P provider) {
   return c.journal ? submit_journaled(c, std::move(provider)) : submit(c, std::move(provider));

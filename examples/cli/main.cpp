@@ -8,11 +8,13 @@
 #include "dry_run_client.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "shared_limits.hpp"
 
 #include <reel/http/asio_client.hpp>
 #include <reel/job/account.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
+#include <reel/store/limiter_file.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -134,6 +136,8 @@ int main(int argc, char** argv) {
   reel_cli::AnyClient http = args.dry_run ? reel_cli::AnyClient(dry)
                              : args.verbose ? reel_cli::AnyClient(verbose)
                                             : reel_cli::AnyClient(real);
+  // Declared before the account: the account's limiter may share its state through it.
+  std::optional<reel::store::LimiterFile> shared_limits;
   reel::job::Account account(reel::steady_clock(), provider == "venice" ? reel::job::AccountLimits::venice()
                                                                          : reel::job::AccountLimits::none());
   reel_cli::Context ctx{args, http, account, std::nullopt, std::nullopt, handle, std::nullopt};
@@ -149,6 +153,9 @@ int main(int argc, char** argv) {
       if (!base.empty()) ctx.lumenfall->base_url = base;
     }
   }
+  const std::string tag = command->needs_provider && !key.empty()
+                              ? reel_cli::account_tag(provider, ctx.venice ? ctx.venice->base_url : ctx.lumenfall->base_url, key)
+                              : std::string();
   key.assign(key.size(), '\0');
 
   // The job journal, for the commands that take one.
@@ -159,6 +166,13 @@ int main(int argc, char** argv) {
     } else if (!command->needs_provider) {
       return refuse(json, args.command, Exit::usage, "no journal: give --journal FILE or set REEL_JOURNAL (or HOME)");
     }
+  }
+  // One budget per account for every reel process of this machine (next to the journal).
+  if (!tag.empty() && ctx.journal && !args.dry_run) {
+    std::error_code ec;
+    std::filesystem::create_directories(ctx.journal->parent_path(), ec);
+    shared_limits.emplace(reel_cli::limits_path(*ctx.journal, tag));
+    account.limiter().share_through(&*shared_limits);
   }
 
   // Run the command; SIGINT/SIGTERM cancel it (the job ends as "cancelled" with its handle).

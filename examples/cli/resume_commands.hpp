@@ -42,7 +42,8 @@ struct JobEvent {
   std::optional<std::string> output;
   std::optional<std::int64_t> age_seconds;
   std::optional<std::string> outcome;  ///< how the last run ended (jobs) or this one (resume)
-  std::optional<std::string> kind;     ///< resume: resumed, resubmitted, ambiguous, skipped
+  std::optional<std::string> kind;     ///< resume: resumed, resubmitted, ambiguous, skipped; generate --batch: submitted
+  std::optional<int> line;             ///< generate --batch: the job's line in the batch file
   std::optional<int> exit_code;        ///< resume: this job's exit code
   std::optional<std::string> file;
   std::optional<std::string> error;

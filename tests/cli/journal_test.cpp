@@ -6,6 +6,7 @@
 #include "cli_support.hpp"
 
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -330,6 +331,82 @@ TEST_F(Journal, AOneTimeLinksFetchBudgetIsCountedAcrossRunsAndResumes) {
   EXPECT_EQ(num(&c, "jobs_created"), 1);
   EXPECT_EQ(num(&c, "jobs_deleted"), 0) << "the provider's copy is kept";
   EXPECT_EQ(job_lines(reel({"jobs", "--json"})).size(), 1u) << "still listed: the handle is kept";
+}
+
+// Fifty `reel generate` processes on one Venice key at once (a shell loop): their limiters share
+// one budget through the file next to the journal, so together they stay inside Venice's limits
+// (40 creates a minute, the abuse block on): no 429, every job done, one create each.
+TEST_F(Journal, FiftyProcessesOnOneKeyShareItsLimits) {
+  start_sim(R"({"job":{"duration_ms":2000},"poll_after_ms":20})");
+  constexpr int n = 50;
+  std::vector<pid_t> pids;
+  for (int i = 0; i < n; ++i) {
+    std::vector<std::string> argv = {REEL_CLI_BINARY, "generate", "--base-url", sim_->venice_url(), "--model",
+                                     "wan-2.5-preview-text-to-video", "--prompt", "crowd " + std::to_string(i),
+                                     "--duration", "5", "--aspect-ratio", "16:9", "--output",
+                                     (dir_ / ("crowd-" + std::to_string(i) + ".mp4")).string(), "--json",
+                                     "--journal", journal().string()};
+    pids.push_back(spawn(argv, environment({{"VENICE_API_KEY", venice_key}}), {}, dir_ / ("crowd-out-" + std::to_string(i)),
+                         dir_ / ("crowd-err-" + std::to_string(i))));
+    ASSERT_GT(pids.back(), 0);
+  }
+  int ok = 0;
+  for (int i = 0; i < n; ++i) {
+    const int code = wait_exit(pids[static_cast<std::size_t>(i)]);
+    if (code == 0) ++ok;
+    EXPECT_EQ(code, 0) << read_file(dir_ / ("crowd-err-" + std::to_string(i)));
+  }
+  EXPECT_EQ(ok, n);
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(&c, "jobs_created"), n);
+  std::int64_t too_many = 0;
+  if (const auto* requests = member(&c, "requests"); requests != nullptr && requests->if_object() != nullptr) {
+    for (const auto& [name, count] : *requests->if_object()) {
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, " 429") == 0) too_many += count.if_number()->to_int64().value_or(0);
+    }
+  }
+  EXPECT_EQ(too_many, 0) << "429s: the processes did not share the key's budget";
+  // The shared state names the account by a digest: the key is in no file.
+  expect_no_key_in_journal();
+}
+
+TEST_F(Journal, ABatchFileRunsEveryJobThroughOneProcessAndTheJournal) {
+  start_sim(R"({"job":{"polls":2},"poll_after_ms":20})");
+  write_file(dir_ / "batch.txt", "# three jobs\n"
+                                 "a heron at dawn\n"
+                                 "\n"
+                                 R"({"prompt":"a heron at dusk","duration":5,"output":")" + (dir_ / "dusk.mp4").string() + "\"}\n"
+                                 R"({"prompt":"a heron at noon","aspect_ratio":"16:9"})" "\n");
+  const ProcessRun run = reel({"generate", "--base-url", sim_->venice_url(), "--model", "wan-2.5-preview-text-to-video",
+                               "--duration", "5", "--aspect-ratio", "16:9", "--poll", "fixed:20ms", "--batch",
+                               (dir_ / "batch.txt").string(), "--output", dir_.string(), "--json"});
+  ASSERT_EQ(run.code, 0) << run.text();
+  const auto lines = job_lines(run);
+  ASSERT_EQ(lines.size(), 3u) << run.out;
+  std::vector<std::int64_t> numbers;
+  for (const auto* l : lines) {
+    EXPECT_EQ(str(l, "outcome"), "succeeded") << run.out;
+    EXPECT_EQ(read_file(fs::path(str(l, "file"))).substr(4, 4), "ftyp");
+    numbers.push_back(num(l, "line"));
+  }
+  std::sort(numbers.begin(), numbers.end());
+  EXPECT_EQ(numbers, (std::vector<std::int64_t>{2, 4, 5}));
+  EXPECT_TRUE(fs::exists(dir_ / "dusk.mp4"));
+  EXPECT_TRUE(fs::exists(dir_ / "reel-venice-0002.mp4"));
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(&c, "jobs_created"), 3);
+  EXPECT_TRUE(job_lines(reel({"jobs", "--json"})).empty()) << "every job finished in the journal";
+}
+
+TEST_F(Journal, ABatchWithABadLineSendsNothing) {
+  start_sim(R"({"job":{"polls":2}})");
+  write_file(dir_ / "bad.txt", "a good prompt\n{\"prompt\":\"x\",\"colour\":\"red\"}\n");
+  const ProcessRun run = reel({"generate", "--base-url", sim_->venice_url(), "--model", "wan-2.5-preview-text-to-video",
+                               "--duration", "5", "--batch", (dir_ / "bad.txt").string(), "--json"});
+  EXPECT_EQ(run.code, 2) << run.text();
+  EXPECT_NE(run.out.find("line 2"), std::string::npos) << run.out;
+  const reel::json::Value c = counters();
+  EXPECT_EQ(num(&c, "jobs_created"), 0);
 }
 
 TEST_F(Journal, UsageErrors) {

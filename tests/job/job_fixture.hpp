@@ -4,6 +4,8 @@
 
 #include "run_support.hpp"
 
+#include "../policy/ticking_clock.hpp"
+
 #include <reel/http/scripted_client.hpp>
 #include <reel/job/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
@@ -30,15 +32,17 @@ namespace reel_test {
 
 using namespace std::chrono_literals;
 
-/// One scripted world: client, clock, account and a scratch directory.
-struct JobWorld {
-  explicit JobWorld(reel::job::AccountLimits limits = reel::job::AccountLimits::none())
+/// One scripted world: client, clock (`reel::VirtualClock`, or a clock that also ticks on
+/// every reading), account and a scratch directory.
+template <class VClock>
+struct BasicJobWorld {
+  explicit BasicJobWorld(reel::job::AccountLimits limits = reel::job::AccountLimits::none())
       : client(io.get_executor()), account(clock, std::move(limits)) {
     dir = std::filesystem::temp_directory_path() / ("reel-job-test-" + std::to_string(::getpid()) + "-" +
                                                     std::to_string(counter()++));
     std::filesystem::create_directories(dir);
   }
-  ~JobWorld() {
+  ~BasicJobWorld() {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
@@ -89,11 +93,15 @@ struct JobWorld {
   }
 
   asio::io_context io;
-  reel::VirtualClock clock;
+  VClock clock;
   reel::http::ScriptedClient client;
   reel::job::Account account;
   std::filesystem::path dir;
 };
+
+using JobWorld = BasicJobWorld<reel::VirtualClock>;
+/// Virtual time that moves on by 1 µs at every reading, as real time does.
+using TickingJobWorld = BasicJobWorld<TickingClock>;
 
 /// Quick, deterministic options: fixed 5 s polls, short retries without jitter.
 inline reel::JobOptions quick_options() {

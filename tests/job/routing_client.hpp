@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -33,10 +34,16 @@ public:
     const std::string& url = request.url;
     if (url.ends_with("/video/queue")) {
       body = R"({"model":"m","queue_id":"q)" + std::to_string(++created) + "\"}";
+      if (clock) started["q" + std::to_string(created)] = clock->now();
     } else if (url.ends_with("/video/retrieve")) {
       const std::string id = request.body.substr(request.body.find("\"queue_id\":\"") + 12, std::string::npos);
-      if (++polls[id] < 2) {
-        body = R"({"status":"PROCESSING","average_execution_time":5000,"execution_duration":100})";
+      const std::string queue_id = id.substr(0, id.find('"'));
+      const bool running = venice_run_time ? clock->now() - started[queue_id] < *venice_run_time : ++polls[id] < 2;
+      if (venice_run_time) ++polls[id];
+      if (running) {
+        const auto estimate = venice_run_time ? venice_run_time->count() : 5000;
+        body = R"({"status":"PROCESSING","average_execution_time":)" + std::to_string(estimate) +
+               R"(,"execution_duration":100})";
       } else {
         r.head.headers.add("Content-Type", "video/mp4");
         body = "venice-video";
@@ -72,12 +79,15 @@ public:
     co_return r;
   }
 
-  reel::VirtualClock* clock = nullptr;
+  reel::Clock* clock = nullptr;
   int sent = 0;
   int concurrent = 0;      ///< requests being answered now
   int max_concurrent = 0;  ///< most requests answered at once
   int created = 0;
   std::map<std::string, int> polls;
+  /// Venice jobs: ready once this long has passed since their create (else: at the second poll).
+  std::optional<std::chrono::milliseconds> venice_run_time;
+  std::map<std::string, reel::Clock::time_point> started;
 
 private:
   executor_type executor_;

@@ -25,8 +25,10 @@ using reel_test::RoutingClient;
 using VeniceJob = reel::VideoJob<reel::Venice, RoutingClient>;
 using LumenfallJob = reel::VideoJob<reel::Lumenfall, RoutingClient>;
 
-struct Runner {
-  explicit Runner(std::size_t max_in_flight) : runner(world.clock, reel::RunnerOptions{max_in_flight}) {
+template <class World>
+struct BasicRunner {
+  explicit BasicRunner(std::size_t max_in_flight, reel::job::AccountLimits limits = reel::job::AccountLimits::none())
+      : world(std::move(limits)), runner(world.clock, reel::RunnerOptions{max_in_flight}) {
     http.clock = &world.clock;
     venice_request.model = "m";
     venice_request.prompt = "p";
@@ -41,8 +43,10 @@ struct Runner {
       const std::size_t index = outcomes.size();
       outcomes.emplace_back();
       ends.push_back(0);
+      ended_at.emplace_back();
       auto done = [this, index](reel::job::Outcome o) {
         outcomes[index] = std::move(o);
+        ended_at[index] = world.clock.now();
         ++ends[index];
       };
       const auto out = world.dir / ("job-" + std::to_string(index) + ".mp4");
@@ -60,7 +64,7 @@ struct Runner {
     }
   }
 
-  JobWorld world;
+  World world;
   RoutingClient http{world.io.get_executor()};
   reel::JobRunner runner;
   reel::venice::QueueRequest venice_request;
@@ -69,16 +73,40 @@ struct Runner {
   std::vector<std::unique_ptr<LumenfallJob>> lumenfall_jobs;
   std::vector<reel::job::Outcome> outcomes;
   std::vector<int> ends;
+  std::vector<reel::Clock::time_point> ended_at;
   reel::JobOptions options_ = quick_options();  ///< for the jobs added next
 };
+
+// Every runner test runs on virtual time, and on virtual time that moves on at every reading
+// of the clock (as real time does: code that reads the clock twice for one decision fails there).
+template <class World>
+class RunnerTest : public ::testing::Test {
+protected:
+  using Runner = BasicRunner<World>;
+};
+using Worlds = ::testing::Types<reel_test::JobWorld, reel_test::TickingJobWorld>;
+class WorldNames {
+public:
+  template <class T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, reel_test::JobWorld> ? "VirtualClock" : "TickingClock";
+  }
+};
+TYPED_TEST_SUITE(RunnerTest, Worlds, WorldNames);
+
+// Within a few milliseconds of `expected` (a ticking clock moves on at every reading).
+template <class T>
+void expect_about(T actual, T expected) {
+  EXPECT_LT(actual > expected ? actual - expected : expected - actual, std::chrono::milliseconds(5));
+}
 
 asio::awaitable<int> drive(reel::JobRunner& runner) {
   co_await runner.run();
   co_return 0;
 }
 
-TEST(Runner, BothProvidersEndOnceEachWithBoundedStepsInFlight) {
-  Runner r(3);
+TYPED_TEST(RunnerTest, BothProvidersEndOnceEachWithBoundedStepsInFlight) {
+  typename TestFixture::Runner r(3);
   r.add(5, 5);
   r.world.run(drive(r.runner));
   ASSERT_EQ(r.outcomes.size(), 10u);
@@ -97,8 +125,8 @@ TEST(Runner, BothProvidersEndOnceEachWithBoundedStepsInFlight) {
   EXPECT_EQ(r.runner.in_flight(), 0u);
 }
 
-TEST(Runner, WaitingJobsAreQueueEntriesNotSleepingCoroutines) {
-  Runner r(4);
+TYPED_TEST(RunnerTest, WaitingJobsAreQueueEntriesNotSleepingCoroutines) {
+  typename TestFixture::Runner r(4);
   r.options_.poll = reel::policy::FixedInterval{60s};
   r.options_.poll_bounds = {1s, 120s};
   r.add(100, 100);
@@ -121,8 +149,8 @@ TEST(Runner, WaitingJobsAreQueueEntriesNotSleepingCoroutines) {
   EXPECT_LE(r.http.max_concurrent, 4);
 }
 
-TEST(Runner, DeadlineEndsWaitingJobsWithTheirHandles) {
-  Runner r(8);
+TYPED_TEST(RunnerTest, DeadlineEndsWaitingJobsWithTheirHandles) {
+  typename TestFixture::Runner r(8);
   r.options_.poll = reel::policy::FixedInterval{30s};
   r.options_.poll_bounds = {1s, 60s};
   // The deadline falls before any first poll.
@@ -137,11 +165,11 @@ TEST(Runner, DeadlineEndsWaitingJobsWithTheirHandles) {
   }
   EXPECT_EQ(r.http.created, 4);
   EXPECT_EQ(r.http.sent, 4);  // no status request was due before the deadline
-  EXPECT_EQ(r.world.clock.now(), deadline);
+  expect_about(r.world.clock.now(), deadline);
 }
 
-TEST(Runner, CancellingTheRunEndsEveryJobAsCancelledWithItsHandle) {
-  Runner r(2);
+TYPED_TEST(RunnerTest, CancellingTheRunEndsEveryJobAsCancelledWithItsHandle) {
+  typename TestFixture::Runner r(2);
   r.add(3, 3);
   r.world.run_and_cancel(drive(r.runner), 3s);
   int with_ids = 0;
@@ -155,8 +183,8 @@ TEST(Runner, CancellingTheRunEndsEveryJobAsCancelledWithItsHandle) {
   EXPECT_EQ(r.runner.waiting(), 0u);
 }
 
-TEST(Runner, JobsAddedWhileRunningRunToo) {
-  Runner r(2);
+TYPED_TEST(RunnerTest, JobsAddedWhileRunningRunToo) {
+  typename TestFixture::Runner r(2);
   r.add(1, 0);
   bool added = false;
   r.outcomes.reserve(8);
@@ -174,8 +202,128 @@ TEST(Runner, JobsAddedWhileRunningRunToo) {
   EXPECT_EQ(r.http.created, 2);
 }
 
-TEST(Runner, NoJobs) {
-  Runner r(4);
+// Creates wait for their account's slot in the runner's queue, not in a place of
+// max_in_flight: the first jobs are polled and finished while the later creates wait.
+TYPED_TEST(RunnerTest, AJobWaitingForACreateSlotHoldsNoPlace) {
+  reel::job::AccountLimits limits;
+  limits.limits["queue"] = reel::policy::RateLimit{3, std::chrono::minutes(1), 1s, 5s};
+  typename TestFixture::Runner r(2, limits);
+  const auto start = r.world.clock.now();
+  r.add(9, 0);
+  r.world.run(drive(r.runner));
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    EXPECT_EQ(r.outcomes[i].kind, OutcomeKind::succeeded) << i << ": " << r.outcomes[i].error.message();
+  }
+  EXPECT_EQ(r.http.created, 9);
+  // Three creates a minute: the last ones are sent after two minutes ...
+  EXPECT_GE(r.ended_at[8] - start, std::chrono::minutes(2));
+  // ... while the first jobs were polled and done within seconds.
+  EXPECT_LT(r.ended_at[0] - start, 30s);
+  EXPECT_LT(r.ended_at[3] - start, std::chrono::minutes(1) + 30s);
+}
+
+// 150 Venice jobs on one key at its documented limits (40 creates and 120 polls a minute), more
+// creates than places in flight: every job completes, none is refused for its place in a queue,
+// the first ones are polled while later creates wait, and the batch ends in about the time the
+// limits allow (four create windows: about 183 s, then the last job's polls).
+TYPED_TEST(RunnerTest, AHundredAndFiftyJobsAtTheLimitsAllCompleteInTheTimeTheLimitsAllow) {
+  typename TestFixture::Runner r(64, reel::job::AccountLimits::venice());
+  const auto start = r.world.clock.now();
+  r.options_.deadline = start + std::chrono::minutes(7);
+  r.add(150, 0);
+  r.world.run(drive(r.runner));
+  auto last = start;
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    EXPECT_EQ(r.outcomes[i].kind, OutcomeKind::succeeded) << i << ": " << r.outcomes[i].error.message();
+    last = std::max(last, r.ended_at[i]);
+  }
+  EXPECT_EQ(r.http.created, 150);
+  EXPECT_LT(r.ended_at[0] - start, 30s) << "the first job was polled while later creates waited";
+  EXPECT_LT(r.ended_at[60] - start, std::chrono::minutes(1) + 40s);
+  EXPECT_GE(last - start, 180s);
+  EXPECT_LT(last - start, 210s) << std::chrono::duration_cast<std::chrono::seconds>(last - start).count() << " s";
+}
+
+// Jobs submitted together: once one job's poll brought the model's run-time estimate, another
+// that planned its first poll without it plans it again with it (instead of spending a poll to
+// learn it); the runner asks before each first poll.
+TYPED_TEST(RunnerTest, AJobPlansItsFirstPollAgainOnceTheAccountLearnedTheEstimate) {
+  typename TestFixture::Runner r(4);
+  r.http.venice_run_time = std::chrono::milliseconds(60000);
+  r.options_.poll = reel::policy::EtaAware{};
+  VeniceJob a(r.http, reel::Venice{"vk", "https://api.venice.example/api/v1"}, r.world.account, r.options_);
+  VeniceJob b(r.http, reel::Venice{"vk", "https://api.venice.example/api/v1"}, r.world.account, r.options_);
+  auto submit_both = [&]() -> asio::awaitable<int> {
+    auto ha = co_await a.submit(r.venice_request);
+    auto hb = co_await b.submit(r.venice_request);
+    co_return ha && hb ? 0 : 1;
+  };
+  ASSERT_EQ(r.world.run(submit_both()), 0);
+  a.start_wait(r.world.dir / "a.mp4");
+  b.start_wait(r.world.dir / "b.mp4");
+  const auto planned = b.next_poll_at();
+  EXPECT_FALSE(b.replan_first_poll()) << "nothing learned yet";
+  auto poll_a = [&]() -> asio::awaitable<int> {
+    auto next = co_await a.poll_once();
+    co_return next ? 0 : 1;
+  };
+  ASSERT_EQ(r.world.run(poll_a()), 0);
+  const auto replanned = b.replan_first_poll();
+  ASSERT_TRUE(replanned);
+  EXPECT_GT(*replanned - planned, 30s) << "a 60 s job is first polled near its end, not after 3 s";
+  EXPECT_FALSE(b.replan_first_poll()) << "once";
+}
+
+// A create whose account has no slot before the job's deadline is known at once: the job ends
+// `deadline` without being sent (no money spent), instead of waiting for a slot that is too late.
+TYPED_TEST(RunnerTest, ACreateThatCannotBeSentBeforeItsDeadlineIsNeverSent) {
+  reel::job::AccountLimits limits;
+  limits.limits["queue"] = reel::policy::RateLimit{2, std::chrono::minutes(1), 1s, 5s};
+  typename TestFixture::Runner r(8, limits);
+  const auto start = r.world.clock.now();
+  r.options_.deadline = start + 30s;
+  r.add(5, 0);
+  r.world.run(drive(r.runner));
+  int done = 0, unsent = 0;
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    const auto& o = r.outcomes[i];
+    if (o.kind == OutcomeKind::succeeded) {
+      ++done;
+    } else {
+      ++unsent;
+      EXPECT_EQ(o.kind, OutcomeKind::deadline) << i;
+      EXPECT_FALSE(o.handle.submitted()) << i;
+      EXPECT_NE(o.error.message().find("nothing was spent"), std::string::npos) << o.error.message();
+      EXPECT_LT(r.ended_at[i] - start, 5s) << "known at once, not at the deadline";
+    }
+  }
+  EXPECT_EQ(done, 2);
+  EXPECT_EQ(unsent, 3);
+  EXPECT_EQ(r.http.created, 2);
+}
+
+// 1,000 Venice jobs on one key at its documented limits: all complete, within 1.1 times the
+// bound the limits allow (25 create windows of 61 s, then the last job's two polls 5 s apart).
+TYPED_TEST(RunnerTest, AThousandJobsAtTheLimitsCompleteWithinATenthOfTheBound) {
+  typename TestFixture::Runner r(64, reel::job::AccountLimits::venice());
+  const auto start = r.world.clock.now();
+  r.add(1000, 0);
+  r.world.run(drive(r.runner));
+  auto last = start;
+  int ok = 0;
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
+    ok += r.outcomes[i].kind == OutcomeKind::succeeded ? 1 : 0;
+    last = std::max(last, r.ended_at[i]);
+  }
+  EXPECT_EQ(ok, 1000);
+  EXPECT_EQ(r.http.created, 1000);
+  const auto bound = 24 * 61s + 10s;
+  EXPECT_GE(last - start, 24 * 61s);
+  EXPECT_LT(last - start, bound * 11 / 10) << std::chrono::duration_cast<std::chrono::seconds>(last - start).count() << " s";
+}
+
+TYPED_TEST(RunnerTest, NoJobs) {
+  typename TestFixture::Runner r(4);
   r.world.run(drive(r.runner));
   EXPECT_EQ(r.runner.waiting(), 0u);
 }

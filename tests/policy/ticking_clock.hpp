@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <system_error>
 
 namespace reel_test {
@@ -37,6 +38,10 @@ public:
 
   /// Moves time forward by `d` (no reading: no tick).
   void advance(duration d) { inner_.advance(d); }
+  /// Moves time to `t` (no reading: no tick), as `VirtualClock::advance_to`.
+  void advance_to(time_point t) { inner_.advance_to(t); }
+  /// The earliest wake-up of a sleeper, as `VirtualClock::next_wake`.
+  std::optional<time_point> next_wake() const { return inner_.next_wake(); }
   /// Runs `io` as `VirtualClock::run` does.
   std::size_t run(asio::io_context& io) { return inner_.run(io); }
   /// Coroutines sleeping on this clock.

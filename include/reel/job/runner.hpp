@@ -23,12 +23,15 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -38,7 +41,9 @@ namespace reel {
 /// How a `JobRunner` runs its jobs.
 struct RunnerOptions {
   /// Steps running at once (each at most one request, or one download); the other jobs wait
-  /// for their turn in time order.
+  /// for their turn in time order. A step starts only once its account's rate limit has a slot
+  /// for it, so a job waiting for a slot never holds a place here: waiting creates never keep
+  /// polls (or other accounts' jobs) from running.
   std::size_t max_in_flight = 64;
 };
 
@@ -52,8 +57,12 @@ public:
   virtual asio::awaitable<bool> step() = 0;
   /// Ends the job now with `error`, delivering its outcome.
   virtual void abandon(job::JobError error) = 0;
+  /// Takes the rate-limit slot of the next step's first request if it is free now (or the step
+  /// needs none): empty. Otherwise when to ask again (no later than the job's deadline).
+  virtual std::optional<Clock::time_point> take_slot() = 0;
 
-  Clock::time_point due{};  ///< when the next step may run
+  Clock::time_point due{};     ///< when the next step may run
+  Clock::time_point wanted{};  ///< when it first could have (earlier waits go first)
 };
 
 template <Provider P, http::HttpClient H>
@@ -66,8 +75,50 @@ public:
       : job_(job), request_(request), output_(std::move(output)), done_(std::move(done)) {}
 
   asio::awaitable<bool> step() override {
+    const bool ended = co_await run_step();
+    job_.slot_granted({});  // a slot the step did not use is not carried to a later one
+    co_return ended;
+  }
+
+  std::optional<Clock::time_point> take_slot() override {
+    std::string_view bucket;
+    if (stage_ == Stage::submit) bucket = P::create_bucket;
+    if (stage_ == Stage::poll) {
+      // Another job may have learned the model's estimate since this one was scheduled.
+      if (const auto replanned = job_.replan_first_poll(); replanned && *replanned > due) return replanned;
+      bucket = P::status_bucket;
+    }
+    if (bucket.empty()) return std::nullopt;
+    auto later = job_.account().limiter().try_acquire(bucket);
+    if (!later) {
+      job_.slot_granted(bucket);
+      return std::nullopt;
+    }
+    if (const auto& deadline = job_.options().deadline; deadline && *later > *deadline) {
+      if (stage_ == Stage::submit) {
+        // Known now: the create cannot be sent before the deadline. Nothing is spent on it.
+        unsent_ = *later;
+        return std::nullopt;
+      }
+      // A poll past the deadline runs at the deadline: it ends the job with `deadline` then.
+      return *deadline > due ? std::optional<Clock::time_point>(*deadline) : std::nullopt;
+    }
+    return later;
+  }
+
+  void abandon(job::JobError error) override { end(job_.outcome_of(std::move(error))); }
+
+private:
+  asio::awaitable<bool> run_step() {
     switch (stage_) {
       case Stage::submit: {
+        if (unsent_) {
+          const auto wait = std::chrono::duration_cast<std::chrono::seconds>(*unsent_ - job_.account().clock().now());
+          job::JobError e{make_error_code(job::Errc::deadline_exceeded), {}};
+          e.provider.message = "not submitted: the account's create limit has no slot before the job's deadline (the next "
+                               "is in " + std::to_string(wait.count()) + " s); nothing was spent";
+          co_return end(job_.outcome_of(std::move(e)));
+        }
         if (auto refused = co_await job_.begin(request_)) co_return end(std::move(*refused));
         job_.start_wait(std::move(output_));  // the job keeps the path from here on
         stage_ = Stage::poll;
@@ -94,9 +145,6 @@ public:
     co_return end(job_.outcome_of(job::JobError{make_error_code(job::Errc::not_supported), {}}));
   }
 
-  void abandon(job::JobError error) override { end(job_.outcome_of(std::move(error))); }
-
-private:
   enum class Stage : unsigned char { submit, poll, complete };
 
   bool end(job::Outcome outcome) {
@@ -113,6 +161,7 @@ private:
   std::filesystem::path output_;
   Done done_;
   Stage stage_ = Stage::submit;
+  std::optional<Clock::time_point> unsent_;  // the create's slot comes after the deadline
 };
 
 }  // namespace detail
@@ -149,7 +198,7 @@ public:
     static_assert(std::is_same_v<typename H::executor_type, asio::any_io_executor>,
                   "reel::JobRunner runs jobs whose HTTP client uses asio::any_io_executor");
     auto* entry = new detail::RunnerEntryOf<P, H>(job, request, std::move(output), std::move(done));
-    entry->due = clock_.now();
+    entry->due = entry->wanted = clock_.now();
     push(entry);
     wake();
   }
@@ -200,11 +249,17 @@ private:
 
   struct Queued {
     Clock::time_point due;
+    Clock::time_point wanted;
+    std::uint64_t order;  // arrival: ties go first come, first served
     detail::RunnerEntry* entry;
-    bool operator>(const Queued& other) const noexcept { return due > other.due; }
+    bool operator>(const Queued& other) const noexcept {
+      if (due != other.due) return due > other.due;
+      if (wanted != other.wanted) return wanted > other.wanted;
+      return order > other.order;
+    }
   };
 
-  void push(detail::RunnerEntry* entry) { queue_.push(Queued{entry->due, entry}); }
+  void push(detail::RunnerEntry* entry) { queue_.push(Queued{entry->due, entry->wanted, next_order_++, entry}); }
 
   void wake() {
     woken_ = true;
@@ -217,6 +272,12 @@ private:
     while (!queue_.empty() && queue_.top().due <= now && in_flight_ < options_.max_in_flight) {
       detail::RunnerEntry* entry = queue_.top().entry;
       queue_.pop();
+      if (const auto later = entry->take_slot(); later && *later > now) {
+        // Its account has no slot yet: it waits in this queue, not in a place of max_in_flight.
+        entry->due = *later;
+        push(entry);
+        continue;
+      }
       ++in_flight_;
       const std::size_t slot = free_slots_.back();
       free_slots_.pop_back();
@@ -231,6 +292,7 @@ private:
                        if (ended) {
                          delete entry;
                        } else {
+                         entry->wanted = entry->due;
                          push(entry);
                        }
                        wake();
@@ -298,6 +360,7 @@ private:
   std::vector<std::size_t> free_slots_;
   std::shared_ptr<asio::cancellation_signal> sleep_;
   Clock::time_point sleep_until_{};
+  std::uint64_t next_order_ = 0;
 };
 
 }  // namespace reel

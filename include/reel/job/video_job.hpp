@@ -110,6 +110,11 @@ public:
   /// Where a video that comes inline goes (the output given to `wait` or `start_wait`).
   const std::filesystem::path& output() const noexcept { return output_; }
   JobOptions& options() noexcept { return options_; }
+  /// The account whose limits pace this job's requests.
+  job::Account& account() noexcept { return account_; }
+  /// Says that a scheduler took the rate-limit slot of the next request to `bucket` (with
+  /// `RateLimiter::try_acquire`): that request does not wait for one. An empty bucket clears it.
+  void slot_granted(std::string_view bucket) { granted_bucket_ = bucket; }
 
   /// Submits `request` (once: a submitted job returns its handle). A create that may have
   /// reached a provider without idempotency keys is not repeated: `ambiguous_submit`.
@@ -187,6 +192,17 @@ public:
     poll_.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - wait_begin_);
     const Clock::time_point at = clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
     return options_.deadline ? std::min(at, *options_.deadline) : at;
+  }
+
+  /// Before the first poll: when it is due now that another job of the account reported the
+  /// model's run-time estimate (jobs submitted together then skip a poll spent learning it);
+  /// empty when nothing changed.
+  std::optional<Clock::time_point> replan_first_poll() {
+    if (polls_ != 0 || poll_.estimate) return std::nullopt;
+    const auto known = account_.estimate(handle_.model);
+    if (!known) return std::nullopt;
+    poll_.estimate = *known;
+    return next_poll_at();
   }
 
   /// One status request (after `start_wait`). A transient failure (transport, 429, 5xx, a
@@ -860,7 +876,9 @@ private:
         co_return fail(error(job::Errc::deadline_exceeded, end == options_.deadline ? "the job's deadline passed"
                                                                                     : "the step's time bound passed"));
       }
-      if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
+      if (!granted_bucket_.empty() && granted_bucket_ == bucket) {
+        granted_bucket_ = {};  // the scheduler took this request's slot
+      } else if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
         if (ec == std::errc::timed_out) {
           // The account's next slot comes after the bound: wait the bound out, then say so (a
           // deadline is reported only once it has passed).
@@ -955,6 +973,7 @@ private:
   std::optional<Clock::time_point> step_deadline_;  // the current step's bound (cleanup)
   std::optional<std::filesystem::path> mismatched_file_;
   std::vector<std::string> warnings_;
+  std::string_view granted_bucket_;  // a scheduler took the slot of the next request to it
 };
 
 }  // namespace reel

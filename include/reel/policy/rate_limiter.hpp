@@ -12,6 +12,7 @@
 
 #include <reel/config.hpp>
 #include <reel/policy/hints.hpp>
+#include <reel/policy/limiter_store.hpp>
 #include <reel/time/clock.hpp>
 
 #include <asio/awaitable.hpp>
@@ -67,24 +68,22 @@ public:
   /// once when the slot would only come after `deadline` (in both cases the slot is given back).
   asio::awaitable<std::error_code> acquire(std::string_view bucket, std::optional<time_point> deadline = std::nullopt) {
     for (;;) {
-      const time_point now = clock_.now();
-      Bucket* b = find(bucket);
-      time_point at = std::max({now, paused_until(b), guard_until(now)});
-      if (b != nullptr && b->limit.requests > 0) {
-        const Duration span = b->limit.window + b->limit.margin;
-        while (!b->grants.empty() && b->grants.front() + span <= now) b->grants.pop_front();
-        const auto limit = static_cast<std::size_t>(b->limit.requests);
-        if (b->grants.size() >= limit) at = std::max(at, b->grants[b->grants.size() - limit] + span);
-        b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
+      Bucket* b = nullptr;
+      time_point now{};
+      time_point at{};
+      {
+        const Shared shared(*this);
+        now = clock_.now();
+        b = find(bucket);
+        at = next_slot(b, now);
+        if (at <= now || !deadline || at <= *deadline) take(b, at);
       }
       if (at <= now) co_return std::error_code();
-      if (deadline && at > *deadline) {
-        give_back(b, at);
-        co_return make_error_code(std::errc::timed_out);
-      }
+      if (deadline && at > *deadline) co_return make_error_code(std::errc::timed_out);
       ++waiting_;
       const std::error_code ec = co_await clock_.sleep_until(at);
       --waiting_;
+      const Shared shared(*this);
       if (ec) {
         give_back(b, at);
         co_return ec;
@@ -102,10 +101,31 @@ public:
     }
   }
 
+  /// Shares this limiter's state through `store` (e.g. `store::LimiterFile`) with the other
+  /// limiters of the same account: from now on every decision is made on the shared state,
+  /// under the store's lock. `store` must outlive the limiter; nullptr stops sharing.
+  void share_through(LimiterStore* store) noexcept { store_ = store; }
+  /// Times the store could not be read or written (the limiter went on with what it knew).
+  std::size_t store_errors() const noexcept { return store_errors_; }
+
+  /// Takes a slot of `bucket` if one is free now (an empty answer), without waiting; otherwise
+  /// reserves nothing and says when the next one may be free. For schedulers that keep a job
+  /// in their own queue instead of suspending it here.
+  std::optional<time_point> try_acquire(std::string_view bucket) {
+    const Shared shared(*this);
+    const time_point now = clock_.now();
+    Bucket* b = find(bucket);
+    const time_point at = next_slot(b, now);
+    if (at > now) return at;
+    take(b, now);
+    return std::nullopt;
+  }
+
   /// Records how a request to `bucket` ended: its HTTP status (0 for a transport failure) and
   /// the server's hints. Failures feed the abuse guard; a 429, or no requests remaining, pauses
   /// the bucket until the server's reset or Retry-After (at most `max_server_wait`).
   void record(std::string_view bucket, int status, const ServerHints& hints = {}) {
+    const Shared shared(*this);
     const time_point now = clock_.now();
     if (status == 0 || status >= 400) {
       failures_.push_back(now);
@@ -138,6 +158,7 @@ public:
   std::size_t waiting() const noexcept { return waiting_; }
   /// Failures within the guard's window.
   std::size_t recent_failures() {
+    const Shared shared(*this);
     prune_failures(clock_.now());
     return failures_.size();
   }
@@ -149,6 +170,65 @@ private:
     time_point paused_until{};
   };
 
+  // The shared state, read at construction and written back at destruction (under the
+  // store's lock), when the limiter shares it; nothing otherwise.
+  class Shared {
+  public:
+    explicit Shared(RateLimiter& limiter) : limiter_(limiter) {
+      if (limiter_.store_ == nullptr) return;
+      LimiterState state;
+      if (limiter_.store_->load(state)) {
+        ++limiter_.store_errors_;
+        return;
+      }
+      limiter_.adopt(state);
+      active_ = true;
+    }
+    ~Shared() {
+      if (active_ && limiter_.store_->save(limiter_.shared_state())) ++limiter_.store_errors_;
+    }
+    Shared(const Shared&) = delete;
+    Shared& operator=(const Shared&) = delete;
+
+  private:
+    RateLimiter& limiter_;
+    bool active_ = false;
+  };
+
+  static std::int64_t ticks(time_point t) noexcept { return t.time_since_epoch().count(); }
+  static time_point at_ticks(std::int64_t n) noexcept { return time_point(Clock::duration(n)); }
+
+  // Takes the shared state as this limiter's (the limits stay this limiter's own).
+  void adopt(const LimiterState& state) {
+    for (auto& [name, bucket] : buckets_) {
+      bucket.grants.clear();
+      bucket.paused_until = {};
+    }
+    for (const auto& [name, shared] : state.buckets) {
+      Bucket& bucket = buckets_[name];
+      for (const std::int64_t g : shared.grants) bucket.grants.push_back(at_ticks(g));
+      bucket.paused_until = at_ticks(shared.paused_until);
+    }
+    failures_.clear();
+    for (const std::int64_t f : state.failures) failures_.push_back(at_ticks(f));
+  }
+  LimiterState shared_state() const {
+    LimiterState state;
+    for (const auto& [name, bucket] : buckets_) {
+      if (bucket.grants.empty() && bucket.paused_until == time_point{}) continue;
+      LimiterState::Bucket& shared = state.buckets[name];
+      for (const time_point g : bucket.grants) shared.grants.push_back(ticks(g));
+      shared.paused_until = ticks(bucket.paused_until);
+    }
+    for (const time_point f : failures_) state.failures.push_back(ticks(f));
+    return state;
+  }
+
+  // Takes the slot at `at` of a limited bucket.
+  static void take(Bucket* b, time_point at) {
+    if (b != nullptr && b->limit.requests > 0) b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
+  }
+
   Bucket* find(std::string_view name) {
     const auto it = buckets_.find(name);
     return it == buckets_.end() ? nullptr : &it->second;
@@ -158,6 +238,18 @@ private:
     if (b == nullptr || b->limit.requests <= 0) return;
     const auto it = std::find(b->grants.begin(), b->grants.end(), at);
     if (it != b->grants.end()) b->grants.erase(it);
+  }
+  // The earliest time a request to `b` may be sent (granted slots, pauses and the guard), seen
+  // at `now`; drops the grants that left the window.
+  time_point next_slot(Bucket* b, time_point now) {
+    time_point at = std::max({now, paused_until(b), guard_until(now)});
+    if (b != nullptr && b->limit.requests > 0) {
+      const Duration span = b->limit.window + b->limit.margin;
+      while (!b->grants.empty() && b->grants.front() + span <= now) b->grants.pop_front();
+      const auto limit = static_cast<std::size_t>(b->limit.requests);
+      if (b->grants.size() >= limit) at = std::max(at, b->grants[b->grants.size() - limit] + span);
+    }
+    return at;
   }
   static time_point paused_until(const Bucket* b) { return b != nullptr ? b->paused_until : time_point{}; }
 
@@ -177,6 +269,8 @@ private:
   std::map<std::string, Bucket, std::less<>> buckets_;
   std::deque<time_point> failures_;
   std::size_t waiting_ = 0;
+  LimiterStore* store_ = nullptr;
+  std::size_t store_errors_ = 0;
 };
 
 }  // namespace reel::policy

@@ -266,6 +266,40 @@ std::string model_of(const Request& r) {
   }
 }
 
+// Records the intent of a new job (before its create is sent): `out.id` is its id; on a
+// failure, `out` is the outcome to report (nothing may be sent).
+template <JobStore S, Provider P, http::HttpClient H>
+JournaledOutcome record_intent(S& store, VideoJob<P, H>& job, const typename P::Request& request,
+                               const std::filesystem::path& output) {
+  JournaledOutcome out;
+  out.outcome.handle = job.handle();
+  if (job.handle().submitted()) {
+    out.kind = RunKind::skipped;
+    out.outcome.error = store_job_error(Errc::mismatched_job, "the job is already submitted: use resume");
+    return out;
+  }
+  Intent intent;
+  intent.provider = std::string(P::name);
+  intent.base_url = job.handle().base_url;
+  intent.model = model_of(request);
+  intent.idempotency_key = job.handle().idempotency_key;
+  intent.output = output.string();
+  if (json::write(request, intent.request.text)) intent.request.text = "null";  // VideoJob refuses it too
+  intent.request_hash = request_hash(intent.request.text);
+  out.id = store.new_id();
+  Entry first;
+  first.job = out.id;
+  first.state = JobState::intent;
+  first.intent = std::move(intent);
+  if (auto recorded = store.append(std::move(first)); !recorded) {
+    out.outcome.error = store_job_error(Errc::io_error, "the intent could not be recorded; nothing was sent: " +
+                                                            recorded.error().message());
+    out.outcome.error.code = recorded.error().code;
+    out.store_error = std::move(recorded.error());
+  }
+  return out;
+}
+
 }  // namespace detail
 
 /// Runs `job.generate(request, output)` journaled in `store`: the intent (provider, model,
@@ -280,33 +314,8 @@ asio::awaitable<JournaledOutcome, typename H::executor_type> journaled_generate(
                                                                                const typename P::Request& request,
                                                                                std::filesystem::path output,
                                                                                const RunOptions& options) {
-  JournaledOutcome out;
-  out.outcome.handle = job.handle();
-  if (job.handle().submitted()) {
-    out.kind = RunKind::skipped;
-    out.outcome.error = detail::store_job_error(Errc::mismatched_job, "the job is already submitted: use resume");
-    co_return out;
-  }
-  Intent intent;
-  intent.provider = std::string(P::name);
-  intent.base_url = job.handle().base_url;
-  intent.model = detail::model_of(request);
-  intent.idempotency_key = job.handle().idempotency_key;
-  intent.output = output.string();
-  if (json::write(request, intent.request.text)) intent.request.text = "null";  // VideoJob refuses it too
-  intent.request_hash = request_hash(intent.request.text);
-  out.id = store.new_id();
-  Entry first;
-  first.job = out.id;
-  first.state = JobState::intent;
-  first.intent = std::move(intent);
-  if (auto recorded = store.append(std::move(first)); !recorded) {
-    out.outcome.error = detail::store_job_error(Errc::io_error, "the intent could not be recorded; nothing was sent: " +
-                                                                    recorded.error().message());
-    out.outcome.error.code = recorded.error().code;
-    out.store_error = std::move(recorded.error());
-    co_return out;
-  }
+  JournaledOutcome out = detail::record_intent(store, job, request, output);
+  if (out.id.empty() || out.store_error) co_return out;
   detail::Recorder<S, P, H> rec(store, job, out.id, JobState::intent, job.handle().idempotency_key);
   job::Outcome outcome = co_await job.generate(request, output);
   co_return co_await detail::conclude(rec, job, outcome, RunKind::submitted, options);
