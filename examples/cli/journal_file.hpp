@@ -25,7 +25,7 @@
 namespace reel_cli {
 
 /// Shards FILE.1 ... FILE.<max_shards - 1> besides FILE itself.
-inline constexpr int max_shards = 64;
+inline constexpr int max_shards = 256;
 
 /// The default journal path (from the environment), or empty when no home is known.
 inline std::filesystem::path default_journal_path() {
