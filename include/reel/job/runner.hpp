@@ -85,7 +85,8 @@ public:
     if (stage_ == Stage::submit) bucket = P::create_bucket;
     if (stage_ == Stage::poll) {
       // Another job may have learned the model's estimate since this one was scheduled.
-      if (const auto replanned = job_.replan_first_poll(); replanned && *replanned > due) return replanned;
+      const auto replanned = job_.replan_first_poll();
+      if (replanned && *replanned > job_.account().clock().now()) return replanned;
       bucket = P::status_bucket;
     }
     if (bucket.empty()) return std::nullopt;
