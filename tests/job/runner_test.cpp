@@ -272,6 +272,10 @@ TYPED_TEST(RunnerTest, AJobPlansItsFirstPollAgainOnceTheAccountLearnedTheEstimat
   ASSERT_TRUE(replanned);
   EXPECT_GT(*replanned - planned, 30s) << "a 60 s job is first polled near its end, not after 3 s";
   EXPECT_FALSE(b.replan_first_poll()) << "once";
+  // What a scheduler short of polls ranks it by: its video is expected 60 s after its submit.
+  ASSERT_TRUE(b.expected_ready_at());
+  EXPECT_GT(*b.expected_ready_at() - planned, 50s);
+  EXPECT_LT(*b.expected_ready_at() - planned, 60s);
 }
 
 // A create whose account has no slot before the job's deadline is known at once: the job ends

@@ -60,6 +60,9 @@ public:
   /// Takes the rate-limit slot of the next step's first request if it is free now (or the step
   /// needs none): empty. Otherwise when to ask again (no later than the job's deadline).
   virtual std::optional<Clock::time_point> take_slot() = 0;
+  /// Among steps that wait for the same scarce slots, the earlier this, the sooner it goes: for a
+  /// poll, when its video is expected to be ready; otherwise when the step was first due.
+  virtual Clock::time_point rank() const { return wanted; }
 
   Clock::time_point due{};     ///< when the next step may run
   Clock::time_point wanted{};  ///< when it first could have (earlier waits go first)
@@ -108,6 +111,12 @@ public:
   }
 
   void abandon(job::JobError error) override { end(job_.outcome_of(std::move(error))); }
+
+  Clock::time_point rank() const override {
+    if (stage_ != Stage::poll) return wanted;
+    const auto ready = job_.expected_ready_at();
+    return ready ? *ready : wanted;
+  }
 
 private:
   asio::awaitable<bool> run_step() {
@@ -275,7 +284,9 @@ private:
       queue_.pop();
       if (const auto later = entry->take_slot(); later && *later > now) {
         // Its account has no slot yet: it waits in this queue, not in a place of max_in_flight.
+        // When slots are scarce, polls whose video should be ready by now go first.
         entry->due = *later;
+        entry->wanted = entry->rank();
         push(entry);
         continue;
       }

@@ -194,6 +194,14 @@ public:
     return options_.deadline ? std::min(at, *options_.deadline) : at;
   }
 
+  /// When the provider's estimate says the video should be ready (the wait's start plus the
+  /// estimate), if there is an estimate: a scheduler with too few polls for every job polls
+  /// the jobs expected to be done first.
+  std::optional<Clock::time_point> expected_ready_at() const {
+    if (!poll_.estimate) return std::nullopt;
+    return wait_begin_ + *poll_.estimate;
+  }
+
   /// Before the first poll: when it is due now that another job of the account reported the
   /// model's run-time estimate (jobs submitted together then skip a poll spent learning it);
   /// empty when nothing changed.
