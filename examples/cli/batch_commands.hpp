@@ -122,12 +122,12 @@ asio::awaitable<Exit> generate_batch(Context& c, P provider) {
   if (c.journal && !shard) co_return end_with(c, journal_error(shard_error + " (--no-journal runs without it)"));
   const std::size_t n = lines.size();
   if (!c.args.json) {
+    // Creates are paced to the key's limit (shared with the machine's other reel processes):
+    // when the last one can go out; each job then takes the model's run time.
+    const auto last = c.account.limiter().when_granted(P::create_bucket, n) - c.account.clock().now();
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(last).count();
     std::string pace;
-    if constexpr (std::same_as<P, reel::Venice>) {
-      // Creates are paced to the key's limit (40 a minute): when the last one can be sent.
-      const std::size_t windows = (n + 39) / 40 - 1;
-      pace = "; creates are paced at 40 a minute: the last is sent after about " + std::to_string(windows * 61) + " s";
-    }
+    if (seconds > 0) pace = "; the key's create limit sends the last one in about " + std::to_string(seconds) + " s";
     std::fprintf(stderr, "reel: batch of %zu %s jobs%s\n", n, std::string(P::name).c_str(), pace.c_str());
   }
 

@@ -396,6 +396,15 @@ TEST_F(Journal, ABatchFileRunsEveryJobThroughOneProcessAndTheJournal) {
   const reel::json::Value c = counters();
   EXPECT_EQ(num(&c, "jobs_created"), 3);
   EXPECT_TRUE(job_lines(reel({"jobs", "--json"})).empty()) << "every job finished in the journal";
+  // Without --json: a start line and a line per submit and per end on stderr.
+  write_file(dir_ / "one.txt", "a heron at night\n");
+  const ProcessRun plain = reel({"generate", "--base-url", sim_->venice_url(), "--model", "wan-2.5-preview-text-to-video",
+                                 "--duration", "5", "--aspect-ratio", "16:9", "--poll", "fixed:20ms", "--batch",
+                                 (dir_ / "one.txt").string(), "--output", dir_.string()});
+  ASSERT_EQ(plain.code, 0) << plain.text();
+  EXPECT_NE(plain.err.find("batch of 1 venice jobs"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("[1/1 submitted] line 1"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("[1/1 done] line 1: succeeded"), std::string::npos) << plain.err;
 }
 
 TEST_F(Journal, ABatchWithABadLineSendsNothing) {

@@ -315,6 +315,19 @@ TYPED_TEST(RateLimiterOn, APauseOnABucketCreatedWhileWaitingIsHonoured) {
 }
 
 // Hints built by hand are not bounded by parsing; the pause they bring is, and never overflows.
+TYPED_TEST(RateLimiterOn, WhenGrantedSaysWhenABatchGoesOutAndReservesNothing) {
+  TypeParam clock;
+  RateLimiter limiter(clock, {{"queue", RateLimit{40, 60s, 1s}}});
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 40) - clock.now(), 0s));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 41) - clock.now(), 61s));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 100) - clock.now(), 122s));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("unlimited", 1000) - clock.now(), 0s));
+  // Nothing was reserved: all 40 slots of the first window are still free.
+  for (int i = 0; i < 40; ++i) EXPECT_FALSE(limiter.try_acquire("queue")) << i;
+  EXPECT_TRUE(limiter.try_acquire("queue"));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 1) - clock.now(), 61s));
+}
+
 TYPED_TEST(RateLimiterOn, HugeHandMadeHintsPauseForAtMostTheCap) {
   asio::io_context io;
   TypeParam clock;

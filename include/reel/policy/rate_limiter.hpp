@@ -121,6 +121,26 @@ public:
     return std::nullopt;
   }
 
+  /// When the `n`-th of `n` more requests to `bucket` could be sent, if nothing else takes a
+  /// slot meanwhile (no slot is reserved): how long a batch of `n` creates takes to go out.
+  time_point when_granted(std::string_view bucket, std::size_t n) {
+    const Shared shared(*this);
+    const time_point now = clock_.now();
+    Bucket* b = find(bucket);
+    time_point at = next_slot(b, now);
+    if (n == 0) return now;
+    if (b == nullptr || b->limit.requests <= 0) return at;
+    std::deque<time_point> grants = b->grants;
+    const Duration span = b->limit.window + b->limit.margin;
+    const auto limit = static_cast<std::size_t>(b->limit.requests);
+    for (std::size_t i = 0; i < n; ++i) {
+      at = std::max(at, now);
+      if (grants.size() >= limit) at = std::max(at, grants[grants.size() - limit] + span);
+      grants.insert(std::upper_bound(grants.begin(), grants.end(), at), at);
+    }
+    return at;
+  }
+
   /// Records how a request to `bucket` ended: its HTTP status (0 for a transport failure) and
   /// the server's hints. Failures feed the abuse guard; a 429, or no requests remaining, pauses
   /// the bucket until the server's reset or Retry-After (at most `max_server_wait`).
