@@ -25,21 +25,8 @@ const std::string cdn = "https://media.lumenfall.ai/v.mp4";
 using VeniceJob = reel::VideoJob<reel::Venice, reel::http::ScriptedClient>;
 using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::http::ScriptedClient>;
 
-reel::venice::QueueRequest venice_request(std::string model = "wan-2.5-preview-text-to-video") {
-  reel::venice::QueueRequest r;
-  r.model = std::move(model);
-  r.prompt = "A gondola at sunset";
-  r.duration = "5s";
-  r.aspect_ratio = "16:9";
-  return r;
-}
-reel::lumenfall::CreateRequest lumenfall_request() {
-  reel::lumenfall::CreateRequest r;
-  r.model = "sora-2";
-  r.prompt = "A capybara";
-  r.seconds = "4";
-  return r;
-}
+using reel_test::lumenfall_request;
+using reel_test::venice_request;
 asio::awaitable<reel::job::Outcome> generate(VeniceJob& job, reel::venice::QueueRequest r, std::filesystem::path out) {
   co_return co_await job.generate(r, out);
 }

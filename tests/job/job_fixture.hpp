@@ -111,6 +111,25 @@ inline reel::JobOptions quick_options() {
   return o;
 }
 
+/// The Venice request most job tests submit (text-to-video, 5 s, 16:9).
+inline reel::venice::QueueRequest venice_request(std::string model = "wan-2.5-preview-text-to-video") {
+  reel::venice::QueueRequest r;
+  r.model = std::move(model);
+  r.prompt = "A gondola at sunset";
+  r.duration = "5s";
+  r.aspect_ratio = "16:9";
+  return r;
+}
+
+/// The Lumenfall request most job tests submit (sora-2, 4 s).
+inline reel::lumenfall::CreateRequest lumenfall_request() {
+  reel::lumenfall::CreateRequest r;
+  r.model = "sora-2";
+  r.prompt = "A capybara in a hot spring";
+  r.seconds = "4";
+  return r;
+}
+
 /// A fake MP4 body (the client does not look inside).
 /// `n` bytes that start like an MP4 (an ISO-BMFF `ftyp` box), as reel checks before a cleanup.
 inline std::string video_bytes(std::size_t n) {

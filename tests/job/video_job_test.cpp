@@ -24,22 +24,8 @@ using reel_test::video_bytes;
 const std::string venice_api = "https://api.venice.ai/api/v1";
 const std::string lumenfall_api = "https://api.lumenfall.ai/openai/v1";
 
-reel::venice::QueueRequest venice_request(std::string model = "wan-2.5-preview-text-to-video") {
-  reel::venice::QueueRequest r;
-  r.model = std::move(model);
-  r.prompt = "A gondola at sunset";
-  r.duration = "5s";
-  r.aspect_ratio = "16:9";
-  return r;
-}
-
-reel::lumenfall::CreateRequest lumenfall_request() {
-  reel::lumenfall::CreateRequest r;
-  r.model = "sora-2";
-  r.prompt = "A capybara in a hot spring";
-  r.seconds = "4";
-  return r;
-}
+using reel_test::lumenfall_request;
+using reel_test::venice_request;
 
 using VeniceJob = reel::VideoJob<reel::Venice, reel::http::ScriptedClient>;
 using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::http::ScriptedClient>;

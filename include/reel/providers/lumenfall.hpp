@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -140,13 +141,10 @@ struct Lumenfall {
     std::vector<std::string> out;
     if (!r.resolution || !r.aspect_ratio) return out;
     const auto size = pixel_size(*r.resolution);
-    const auto colon = r.aspect_ratio->find(':');
-    if (!size || colon == std::string::npos) return out;
-    const long w = std::atol(r.aspect_ratio->substr(0, colon).c_str());
-    const long h = std::atol(r.aspect_ratio->substr(colon + 1).c_str());
-    if (w <= 0 || h <= 0 || w > 100 || h > 100) return out;
+    const auto ratio = aspect_of(*r.aspect_ratio);
+    if (!size || !ratio) return out;
     // Same shape within 2%: 1280x720 is 16:9, 1024x1792 is 9:16 (0.571 vs 0.5625).
-    const double asked = static_cast<double>(w) / static_cast<double>(h);
+    const double asked = static_cast<double>(ratio->first) / static_cast<double>(ratio->second);
     const double given = static_cast<double>(size->first) / static_cast<double>(size->second);
     if (std::abs(asked - given) > 0.02 * asked) {
       out.push_back("aspect_ratio " + *r.aspect_ratio + " disagrees with resolution " + *r.resolution +
@@ -168,6 +166,16 @@ struct Lumenfall {
     return std::pair<long, long>{w, h};
   }
 
+  /// Width and height of a "W:H" aspect ratio (each 1 to 100), if `s` is one.
+  static std::optional<std::pair<long, long>> aspect_of(const std::string& s) {
+    const auto colon = s.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    const long w = std::atol(s.substr(0, colon).c_str());
+    const long h = std::atol(s.substr(colon + 1).c_str());
+    if (w <= 0 || h <= 0 || w > 100 || h > 100) return std::nullopt;
+    return std::pair<long, long>{w, h};
+  }
+
   /// `size` for a resolution ("1280x720" as it is; "720p" with `aspect`) and an aspect ratio.
   static std::optional<std::string> size_of(const std::optional<std::string>& resolution,
                                             const std::optional<std::string>& aspect) {
@@ -181,11 +189,9 @@ struct Lumenfall {
     }
     long w = 16, h = 9;
     if (aspect) {
-      const auto colon = aspect->find(':');
-      if (colon == std::string::npos) return res;
-      w = std::atol(aspect->substr(0, colon).c_str());
-      h = std::atol(aspect->substr(colon + 1).c_str());
-      if (w <= 0 || h <= 0 || w > 100 || h > 100) return res;
+      const auto ratio = aspect_of(*aspect);
+      if (!ratio) return res;
+      std::tie(w, h) = *ratio;
     }
     // The short side is the resolution's line count; the long side is rounded to an even number.
     const bool landscape = w >= h;
