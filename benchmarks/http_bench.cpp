@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel_http_bench: keep-alive GETs of a small body, reel::http::Client against libcurl, on one
 // connection each, against a server the caller starts (benchmarks/run_http_bench.sh starts nginx).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel_download: downloads one URL into a file with reel::http::Client and reel::http::FileSink,
 // the way reel downloads a finished video, and reports what it cost.
 //

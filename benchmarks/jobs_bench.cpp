@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Many concurrent jobs on one client thread, against the provider simulator: client memory per
 // waiting job and client CPU time per poll.
 //

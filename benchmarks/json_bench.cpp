@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel_json_bench: reel::json against nlohmann::json and RapidJSON on the same typed work —
 // decoding provider responses into structs and encoding a request struct to a string.
 // Before anything is timed, every decoder must yield the expected struct, every encoder's output

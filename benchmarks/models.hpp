@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The typed targets of the JSON benchmark: the structs every library decodes into or encodes
 /// from, and their reel mapping. Field types follow the providers' specs (see README.md).

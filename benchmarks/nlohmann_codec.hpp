@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The benchmark's structs through nlohmann::json: `json::parse` into its DOM, then hand-written
 /// `from_json` functions that check types, require the required members and treat absent or null

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Realistic payloads for the JSON benchmark, shaped after the providers' specs, and the structs
 /// they must decode to. Bodies are compact, as the servers send them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Polling efficiency in virtual time: 10,000 simulated Venice jobs whose run times spread
 // log-normally around the model's P80 (Venice reports `average_execution_time`, a P80; 145 s
 // here). Each policy polls as a job would (the first poll brings the estimate and the running

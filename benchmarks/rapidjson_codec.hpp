@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The benchmark's structs through RapidJSON: `Document::Parse` (kParseDefaultFlags) into its DOM,
 /// then every member looked up with `FindMember` and type-checked (`IsString`, `IsInt64`, ...)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # reel's HTTP client against libcurl and the curl command, in one run, against one local nginx.
 #
 #   benchmarks/run_http_bench.sh [BUILD_DIR]      (default: build/httpbench)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Finds what reel::reel needs: standalone Asio, Threads and (optionally) OpenSSL.
 include(CMakeFindDependencyMacro)
 find_package(Threads REQUIRED)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Install rules and the package config, so that find_package(reel) works after an install.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)

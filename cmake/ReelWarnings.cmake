@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Warnings and sanitizers for reel's own targets (tests, examples, benchmarks), never reel::reel.
 set(REEL_SANITIZE "" CACHE STRING "Sanitizers for internal targets, e.g. address,undefined")
 

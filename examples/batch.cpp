@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A batch across providers: five videos from Venice and Lumenfall on one thread, at most two
 // running at a time (reel::run_batch), each with its own outcome and handle.
 //

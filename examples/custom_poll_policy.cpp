@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A custom polling policy: any type with `next_delay(const reel::policy::PollState&)` is a
 // reel::policy::PollPolicy. This one polls slowly while the provider's progress is low and
 // closely once the job is nearly done, and says what it chose. The job still keeps every choice

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A custom HttpClient: a decorator that logs and times every exchange of the client it wraps.
 // main() wraps a ScriptedClient, so the example runs without a network. docs/http.md shows this
 // file's LoggingClient.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Minimal Lumenfall: one text-to-video job from submit to a verified MP4 on disk, with its
 // progress printed as it goes.
 //

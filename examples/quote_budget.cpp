@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Quote before generating, with a budget guard: the price is asked first (Venice /video/quote,
 // no money spent), and the billable job is only submitted when it fits the budget.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Resuming from a saved handle: one process submits a job and saves its handle (a small JSON
 // file) the moment the provider accepts it; another process, even after a crash, reads the
 // handle and finishes the job (wait, download, cleanup) without submitting it again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Minimal Venice: one text-to-video job from submit to a verified MP4 on disk.
 //
 //   VENICE_API_KEY=... example_venice_minimal [output.mp4]

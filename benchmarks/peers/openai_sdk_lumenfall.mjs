@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The `openai` npm SDK (pinned in package.json) against Lumenfall's OpenAI-compatible videos API,
 // N jobs at once, written the way the SDK's video examples read: client.videos.create, then
 // client.videos.retrieve every 5 s until `completed` (or `failed`), then

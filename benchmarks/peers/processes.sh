@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # N `reel generate` processes at once on one Venice key (a shell loop, the first thing a CLI user
 # tries) against one reel-simulator with Venice's limits and abuse block: prints completed jobs,
 # 429s, retrieves per job and wall time. NOJ=1 runs them with --no-journal (each process then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The reel client of the side-by-side benchmark (benchmarks/peers/run.sh): N Venice jobs in ONE
 // process, on one thread, through one reel::JobRunner and one job::Account with Venice's
 // documented limits (40 queue and 120 retrieve requests per minute). Every job is

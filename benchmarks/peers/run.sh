@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Side by side: the clients users would write from the providers' guides, and reel, each against
 # a fresh reel-simulator with the same configuration; prints one Markdown row per client.
 #

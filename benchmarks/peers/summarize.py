@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """Summarizes one run of benchmarks/peers/run.sh as a Markdown table, one row per client.
 
     summarize.py WORKDIR            the table (WORKDIR as run.sh leaves it)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 """The Python client of Venice's video generation guide ("Complete Example"), N times at once.
 
 Each job runs the guide's code as published: POST /video/queue, then POST /video/retrieve every

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSL-1.0
 -- Shared by retrieve.lua and status.lua: counts every answer that is not 200 (by status, with
 -- the first such body), and prints one machine-readable RESULT line at the end for run_wrk.sh.
 -- A benchmark of 429s or 404s measures nothing, so run_wrk.sh fails when any are counted.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSL-1.0
 -- wrk script: Venice POST /api/v1/video/retrieve for one running job (JSON PROCESSING answer).
 -- Environment: QUEUE_ID (required), MODEL (default wan-2.5-preview-text-to-video), API_KEY (bench-key).
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"

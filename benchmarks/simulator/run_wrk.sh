@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Throughput of reel-simulator (tests/simulator) for a JSON status answer, measured with wrk.
 #
 #   benchmarks/simulator/run_wrk.sh [SIMULATOR]   (default: build/release/tests/simulator/reel-simulator)

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSL-1.0
 -- wrk script: Lumenfall GET /openai/v1/videos/{id} (the URL given to wrk names the video).
 -- Environment: API_KEY (default bench-key).
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"

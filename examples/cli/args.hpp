@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The reel command line: the flags, what each subcommand accepts, and parsing `argv` into `Args`.
 // Parsing never exits: a bad command line is a `UsageError` for main() to report (exit code 2).
 #pragma once

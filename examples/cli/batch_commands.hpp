@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `reel generate --batch FILE`: many jobs from one file through one reel::JobRunner on one
 // account (its rate limits shared with the other reel processes of the machine), each
 // journaled as `generate` journals one, with aggregate progress on stderr (or a `job` event per

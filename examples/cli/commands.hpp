@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The subcommand table: name, summary, the flags each takes, whether it needs a provider key or
 // a handle, and the coroutine that runs it. A new subcommand is one entry here (and, if it
 // talks to a provider, a template in job_commands.hpp); commands that need no provider (a job

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What every subcommand gets (`Context`: the parsed flags, the provider, the HTTP client, the
 // account, the handle) and the helpers they share: the request from the flags, the job options,
 // and printing how a command ended.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // HttpClient adapters of the reel tool:
 // - `DryRunClient` records every request (handing a redacted copy to a printer) and answers none:
 //   each `send` ends with `operation_aborted` at stage `prepare` (nothing was sent), which a job

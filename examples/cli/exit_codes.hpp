@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The reel tool's exit codes, and how job outcomes and error codes map onto them.
 // docs/cli.md and `reel --help` show the same table.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The subcommands that talk to a provider, each a coroutine over the provider's traits `P`
 // (reel::Venice or reel::Lumenfall) and the tool's AnyClient. Named locals hold every request
 // before a co_await (GCC 12's coroutine temporaries bug).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The job journal in the CLI: `generate` and `submit` record through it (intent before the
 // create, the handle right after, states, outcome: reel::store's journaled helpers), `wait`,
 // `download` and `cleanup` update a job that is in it, and `jobs`, `resume` and `forget` work on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The CLI's job journal: where it lives (--journal, $REEL_JOURNAL, $XDG_STATE_HOME/reel/journal,
 // ~/.local/state/reel/journal) and how several reel processes share it. A reel::store::Journal
 // is owned by one process at a time, so the journal is a set of shards: FILE, FILE.1, FILE.2,

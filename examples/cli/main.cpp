@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel: the command-line tool. `reel --help` and docs/cli.md describe it.
 // main() parses the command line, finds the provider, its key and the handle, builds the HTTP
 // client (real, verbose or dry-run), and runs the subcommand's coroutine on one io_context,

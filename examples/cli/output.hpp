@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the reel tool prints. With --json, stdout carries one JSON object per line, each a
 // reflected struct below written by reel's json layer: `submitted`, `progress`, `request`
 // (--dry-run), `status`, `quote`, `models`, and last the `result`. Without --json, stdout gets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Progress of a job on stderr: a live bar redrawn in place on a terminal (phase, percent, ETA,
 // bytes), plain lines otherwise (one per stage change or poll). With --json, `progress` events
 // also go to stdout (on a change of stage, percent or poll, or every MiB downloaded).

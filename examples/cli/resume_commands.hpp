@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // `reel jobs`, `reel resume` and `reel forget`: the commands that work on the job journal and
 // need no provider on the command line (each job names its own; its key comes from that
 // provider's environment variable, its base URL from the journal).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One rate limit per account across the reel processes of a machine: each process's limiter
 // shares its state through a small file next to the journal (reel::store::LimiterFile), named
 // after a digest of provider, base URL and key, so N `reel generate` runs on one key stay

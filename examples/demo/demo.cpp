@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel's demo: one video through each provider (Venice and Lumenfall) at the same time, on one
 // thread, with live progress; then the MP4s are checked (size, MP4 header, and ffmpeg where it
 // is installed) and a summary is printed. `examples/demo/run` builds this program, starts the

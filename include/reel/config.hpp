@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// reel's version and the compiler features it requires.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// reel's HTTP layer: URLs, header fields, the request writer, the incremental response parser,
 /// the request and response types, body sinks and the `HttpClient` concept.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// reel's JSON layer: compile-time reflection of structs, a one-pass reader and a compact writer.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Everything in reel, in one include (the OpenSSL-based `reel::http::Client` is in
 /// `<reel/http/asio_client.hpp>`, the test double `ScriptedClient` in `<reel/http/scripted_client.hpp>`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Support of the reel CLI tests: running a program with a chosen environment (its stdout and
 // stderr captured, its --json lines parsed), and the simulator program on an ephemeral loopback
 // port that stops itself (idle timeout, and SIGTERM when the test ends).

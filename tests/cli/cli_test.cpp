@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The `reel` program against the simulator program, both run as processes: every exit code,
 // both providers end to end, the saved-handle steps, cancel, deadline and resume, usage errors,
 // a missing key, --dry-run and --verbose. Every run's stdout and stderr are checked for the API

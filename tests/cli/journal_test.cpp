@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The CLI's job journal against the simulator program: generate records the job, `reel jobs`
 // lists what is unfinished (--json parsed), a job whose CLI stopped at its deadline is finished by
 // `reel resume --all` without a second create, a Lumenfall intent without a handle is resubmitted

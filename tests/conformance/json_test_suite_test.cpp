@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // JSONTestSuite (nst/JSONTestSuite, test_parsing/) against reel::json::read.
 //
 //   y_*  must be accepted, and the Value must survive write -> read unchanged;

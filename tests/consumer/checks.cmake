@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # reel_check_interface_clean(<target>): fails the configure if <target>'s usage requirements
 # (followed through INTERFACE_LINK_LIBRARIES) carry warning or sanitizer flags, or reach
 # reel_internal_flags. Those belong to reel's own tests, never to the projects that use reel.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What a downstream project does with reel: include it, use it, print the version it got.
 // Built three ways (add_subdirectory, FetchContent, find_package) by run_consumer.cmake.
 #include <reel/config.hpp>

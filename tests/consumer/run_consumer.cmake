@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Builds and runs one consumer project: cmake -DWAY=<way> ... -P run_consumer.cmake
 #
 #   WAY               add_subdirectory | fetchcontent | find_package

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The crash test: 200 Lumenfall jobs through the `reel` CLI against the simulator program, up to
 // 8 `reel generate --journal J` processes at a time, each CLI killed with SIGKILL at a random
 // moment (seeded; REEL_CRASH_SEED picks the seed) in any phase (submit, poll, a trickled multi-MB

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs one example program (or the demo program) against the provider simulator and checks what
 # it did: its exit status, its output, the video files, and the simulator's counters.
 #   example_test.sh SIMULATOR CASE PROGRAM [DEMO_CONFIG]

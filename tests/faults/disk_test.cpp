@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The disk fails during a download. Two real syscall faults on reel's write path (FileSink's
 // ::write of the part file):
 //   - ENOSPC, injected with libfiu: ctest runs this binary under `fiu-run -x` (fiu-utils), whose

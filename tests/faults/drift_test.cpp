@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // VideoJob against the simulator's drift mode (Config::drift): answers the providers' documents
 // allow or leave open but the simulator's defaults never send. Each case is a row of the table
 // in docs/errors.md ("Edge answers"): it ends in the outcome written there, with the paid job's

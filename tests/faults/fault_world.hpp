@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Shared by the fault-injection tests: an in-process simulator on loopback, a reel client on this
 // thread's io_context, one account per provider, a scratch directory, short timeouts, and the
 // checks every faulted job must pass (handle kept, no partial file under the final name).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs the disk fault tests under `fiu-run -x` (fiu-utils):
 #   run_disk_faults.sh FIU_RUN TEST_BINARY
 # Exit code 77 (ctest SKIP_RETURN_CODE) when fiu-run is missing (tests/run installs fiu-utils).

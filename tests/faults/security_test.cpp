@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Security properties as tests: Authorization never reaches a download host or another origin on
 // a redirect; the API key never appears in any error, outcome, handle, progress report or output
 // of failing jobs; TLS verification cannot be switched off by accident (no such option exists,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // VideoJob through the simulator's faults in every phase of a job (create, poll, download,
 // cleanup): resets, stalls against per-step timeouts and the deadline, truncated bodies, 5xx and
 // 429 storms, expired and revoked links, a slow trickle. Each case ends in success or its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // VideoJob against an independent stand-in: WireMock (npm `wiremock`, a jar on Java 17), started
 // on 127.0.0.1 by with_wiremock.sh, which exports REEL_WIREMOCK_URL and stops it afterwards.
 // Each test loads provider-shaped stubs through WireMock's admin API, with its own faults

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs a test program against a private WireMock (the jar of the npm package `wiremock`, on Java):
 #   with_wiremock.sh NPM_DIR COMMAND [ARGS...]
 # WireMock binds 127.0.0.1 on an ephemeral port (--port 0); COMMAND runs with REEL_WIREMOCK_URL

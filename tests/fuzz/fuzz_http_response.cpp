@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: arbitrary bytes into reel::http::ResponseParser.
 //
 // The first two bytes choose the run: bit 0 of byte 0 declares a HEAD request, bit 1 tiny limits

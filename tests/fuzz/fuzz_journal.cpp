@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: arbitrary bytes as a job journal file, through reel::store::read_journal.
 // Each input is read twice: as the raw file, and framed (a header, then each line of the input
 // as one record with its correct length and CRC-32), so that mutations reach the Entry reader

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: arbitrary bytes into a nested, typed document.
 //
 // The target type mixes what the reflective reader supports: optionals, vectors, string-keyed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: arbitrary bytes into reel::json::Value.
 //
 // Checks, aborting on any violation:

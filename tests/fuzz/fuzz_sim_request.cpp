@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: arbitrary bytes into the simulator's request parser and multipart reader.
 //
 // Byte 0 bit 0 chooses the multipart reader (the content type is the input up to the first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Shared by the libFuzzer targets: report a broken invariant with the input in hex, and abort.
 #pragma once
 

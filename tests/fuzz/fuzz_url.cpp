@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: arbitrary bytes into reel::http::parse_url, resolve_redirect and the
 // percent-encoding helpers.
 //

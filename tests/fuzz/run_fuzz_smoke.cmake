@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Runs each fuzzer for SECONDS seconds (cmake -P; the fuzz_smoke and fuzz_smoke_http tests).
 # Inputs: FUZZ_BIN_DIR; FUZZERS, comma-separated `fuzzer:seeds` pairs (seeds is a folder of
 # SEEDS_DIR); SECONDS; MAX_LEN; SEEDS_DIR; DICT; WORK_DIR; optional EXTRA_SEEDS (a folder used by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # reel::http::Client integration tests against an in-process server on 127.0.0.1 (label
 # `integration`). TLS tests read the certificates of the `http_certs` fixture from
 # REEL_TEST_CERTS and skip themselves when they are missing. The client needs OpenSSL.

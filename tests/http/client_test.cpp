@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Integration tests of reel::http::Client against the in-process TestServer on 127.0.0.1.
 #include "support/client_harness.hpp"
 #include "support/test_server.hpp"

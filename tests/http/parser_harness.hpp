@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Test helper: runs a response through reel::http::ResponseParser in given pieces and records
 // everything observable, so one-shot and split parses can be compared.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include "parser_harness.hpp"
 
 #include <reel/http/response_parser.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #include <reel/http/scripted_client.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>

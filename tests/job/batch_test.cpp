@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // run_batch over jobs of both providers in virtual time, with an in-memory HttpClient that
 // answers by URL (the order of concurrent requests is not scripted): bounded concurrency,
 // outcomes in order, cancellation of the whole batch.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Test support for VideoJob over the ScriptedClient, in virtual time: an io_context, a
 // VirtualClock, an Account, a temporary directory, and a runner for a job coroutine.
 #pragma once

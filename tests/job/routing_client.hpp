@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // An in-memory HttpClient for job tests in virtual time that answers by URL (the order of
 // concurrent requests is not scripted): Venice and Lumenfall jobs turn ready at their second poll.
 #pragma once

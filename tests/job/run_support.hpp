@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Shared by the job tests: a completion handler that stores a coroutine's result, and reading a
 // file back whole.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // JobRunner over jobs of both providers in virtual time: every job ends exactly once with its
 // outcome, the steps in flight stay bounded, waiting jobs are queue entries (not sleeping
 // coroutines), deadlines and cancellation end jobs with their handles.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // VideoJob against the provider simulator over real loopback sockets, in real time (short jobs):
 // the whole lifecycle of both providers and the failures the issue lists, checked against the
 // simulator's counters.

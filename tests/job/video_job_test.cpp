@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // VideoJob over the ScriptedClient in virtual time: both providers' lifecycles, every way a job
 // can end, and the guarantees (no duplicate create, no Authorization to download hosts, cleanup
 // only after the file is safe, the handle kept on every path).

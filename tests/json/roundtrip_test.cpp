@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Property test: for generated values x of nested structs, read(write(x)) == x and the text is
 // stable (write(read(write(x))) == write(x)).
 #include "test_types.hpp"

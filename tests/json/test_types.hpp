@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Types shared by the JSON tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // VirtualClock: sleeps wake in time order when time is advanced, cancellation releases a
 // sleeper, run() jumps to the next wake-up, and SteadyClock really sleeps.
 #include <reel/time/virtual_clock.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Server hints (Retry-After in both forms, x-ratelimit-*, openai-poll-after-ms), polling
 // policies and the retry policy.
 #include <reel/policy/hints.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // RateLimiter: sliding-window limits in arrival order, every fixed minute within the limit,
 // pauses from 429s and x-ratelimit headers, the abuse guard, cancellation. Every test runs on a
 // VirtualClock (time stands still between readings: exact times) and on a TickingClock (time

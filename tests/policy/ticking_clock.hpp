@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A test double: a virtual clock on which every reading of `now()` moves time on by a tick, as
 // a real clock does between two readings. Code that reads the clock twice for one decision (and
 // assumes both readings agree) behaves on it as it would on real time, while sleeps still jump

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel::Lumenfall traits against Lumenfall's documented API (specs/README.md,
 // lumenfall-get-video.md) and the OpenAI video object it follows (openai-videos.yaml): every
 // request, create/status/cancel/delete/dry-run answers and the error envelope.

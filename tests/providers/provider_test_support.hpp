@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Helpers shared by the provider trait tests: canned responses, a request's JSON body read back
 // as a generic value, and small accessors for its members.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel::Venice traits against venice-swagger.yaml and the video generation guide: every request
 // (method, URL, headers, JSON body), every documented answer of queue, retrieve, complete, quote
 // and /models, request validation against a model's constraints, and every error shape.

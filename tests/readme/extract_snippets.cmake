@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # reel_extract_cpp_blocks(<markdown> <output-dir> <compile-only-var> <program-var>
 #                         [PREFIX <name>] [NO_RUN <var>] [SIMULATOR <var>])
 #

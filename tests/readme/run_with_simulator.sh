@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs a documentation program against the provider simulator: starts reel-simulator on
 # ephemeral loopback ports (short jobs, idle timeout so it never outlives the test), then runs
 # <program> <venice-base-url> <lumenfall-base-url> in a scratch directory, and stops the simulator.

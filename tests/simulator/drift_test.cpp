@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The drift section (Config::drift): answers the providers' documents allow or leave open that the
 // simulator's defaults never send. Each member is checked on the wire, and the admin API (counters,
 // GET /__sim/jobs/{id}) must stay truthful about what was created, billed, deleted or cancelled.

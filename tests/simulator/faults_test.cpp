@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Failure injection end to end: rules (POST /__sim/rules) make the real simulator reset, cut,
 // stall or slow down its replies, or answer with an error status, and reel's own HTTP client (and
 // raw sockets, where exact bytes matter) sees the result. Also the Venice rate limit and abuse

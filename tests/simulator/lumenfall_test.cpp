@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's Lumenfall API (/openai/v1) driven through reel's HTTP client: create (202,
 // idempotency, dry run), status through every phase, output URL, content, cancel, errors.
 #include "sim_test_support.hpp"

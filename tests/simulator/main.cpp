@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel-simulator: a local stand-in for the Venice and Lumenfall video APIs on 127.0.0.1.
 // See docs/simulator.md for the flags, the configuration file and the admin endpoints.
 #include <reel_sim/simulator.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Unit tests of the MP4s the simulator serves (reel_sim::sample_mp4, mp4_of_size) and of its
 // Range handling (parse_range, media_reply).
 #include <reel_sim/core.hpp>

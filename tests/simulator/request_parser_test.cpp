@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Unit tests of the simulator's HTTP/1.1 request parser (reel_sim::parse_request) and of the
 // Request helpers query_param() and bearer().
 #include <reel_sim/request_parser.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Test support for the simulator: a simulator on its own thread and a client (reel's own
 // reel::http::Client) that sends one request at a time and returns the outcome.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's Venice API (/api/v1) driven through reel's HTTP client: models, quote, the
 // public and private job lifecycles, cleanup, and every error the spec lists.
 #include "sim_test_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The job journal without any network: the record format (CRC-32, framing), round trips through
 // the file, a torn tail cut at every byte of the last record, corruption in the middle, the
 // compaction, a crash during compaction, and durability as seen by a second reader.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Journaled VideoJob runs against the provider simulator over loopback sockets: the journal
 // records intent, handle, states and the end; a job left running is resumed from a new Journal
 // instance without a second create (simulator counters); an intent without a handle is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // reel::store::LimiterFile: limiters of one account in several processes share one budget
 // through a locked file. In virtual time (two limiters on one clock, each with its own file
 // descriptor, as two processes would have), and across real processes (fork).

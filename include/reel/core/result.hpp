@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::Result<T, E>`: a value or an error, for APIs that must not throw.
 #pragma once

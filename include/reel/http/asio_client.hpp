@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::Client`: reel's default transport, HTTP/1.1 over TCP or TLS with standalone Asio
 /// and OpenSSL. It satisfies `HttpClient`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Where a streamed response body goes: the `BodySink` concept, a type-erased `SinkRef`, and two
 /// sinks: `StringSink` (in memory, bounded) and `FileSink` (a file, flushed to disk at the end).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The `HttpClient` concept: what reel needs from a transport. reel's own client satisfies it;
 /// so can an adapter over any other HTTP library.

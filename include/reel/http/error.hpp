@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// HTTP error codes (`reel::http::Errc`, category "reel.http"): URL parsing, request writing,
 /// response parsing, and the transport's timeouts, redirects and TLS failures.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::Fields`: an ordered list of HTTP header fields with case-insensitive names, and
 /// the RFC 9110 syntax checks `is_token` and `is_field_value`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// What an `HttpClient` sends and returns: `Request`, `RequestOptions` (per-step timeouts, a
 /// deadline, redirects, progress), `ResponseHead`, `Response`, and `SendError`, which says how far

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `write_request_head`: serialises an HTTP/1.1 request line and header section, refusing
 /// anything that could inject or smuggle (non-token methods and names, CR/LF/NUL in values).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::ResponseParser`: an incremental HTTP/1.1 response parser that never buffers the
 /// body. Feed it whatever the socket gave you, in any split; each `feed` returns how many bytes

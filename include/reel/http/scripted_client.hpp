@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::ScriptedClient`: a deterministic in-memory `HttpClient` for tests. It plays a FIFO
 /// script of expected exchanges without sockets, threads or sleeps:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::Url`, a parsed http/https URL, with `parse_url`, `resolve_redirect` and the
 /// percent-encoding helpers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::job::Account`: what every job on one provider account (one API key) shares: the
 /// clock, the client-side rate limiter, and what was learned about models (Venice's estimate is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Jobs of different providers side by side: `AnyJob` holds any `VideoJob` with its request and
 /// output path behind one type, and `run_batch` runs many with bounded concurrency on one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Job error codes (`reel::job::Errc`, category "reel.job"): what a provider answered, mapped
 /// onto one vocabulary for every provider, and what can end a job on the client's side. A

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// How a job ended (`Outcome`) and how it is going (`JobProgress`), provider-neutral. Every
 /// outcome carries the job's handle: no path loses it.

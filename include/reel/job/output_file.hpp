@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::job::OutputFile`: a video on its way to disk. Bytes go to `<name>.part`; a broken
 /// transfer resumes from the part's length (HTTP Range); only a complete file of the expected

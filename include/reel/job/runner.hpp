@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::JobRunner`: many jobs of any providers on one executor with a bounded number of
 /// steps (submit, poll, download + cleanup) in flight. A waiting job is an entry in a time-ordered

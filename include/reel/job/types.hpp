@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The provider-neutral vocabulary of a video job: the common request, the job handle (a small
 /// serialisable value from which any process can resume the job), and a status as read from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::VideoJob<Provider, Http>`: one paid video job, from submit to a verified file on disk,
 /// as Asio coroutines. Steps: `submit`, `wait` (polls under a policy, rate-limited, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// JSON error codes (`reel::json::Errc`, category "reel.json") and `reel::json::Error`, which adds
 /// where in the input and in the target type the problem is.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Customization points of reel's JSON mapping: specialise `reel::json::Meta<T>`.
 ///

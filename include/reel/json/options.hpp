@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::json::ReadOptions`: limits and strictness of the JSON reader.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::json::read`: parse JSON straight into C++ values in one pass, with no DOM.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Compile-time reflection of aggregates without macros: `field_count<T>`, `field_names<T>`,
 /// `fields(t)`. Works on GCC 12+ and Clang 14+.

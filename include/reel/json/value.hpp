@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::json::Value`, a generic JSON value for fields whose shape varies, and
 /// `reel::json::RawJson`, which keeps a value's exact text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::json::write`: compact JSON from C++ values, with correct escaping, shortest
 /// round-trip doubles, and empty optional fields omitted.

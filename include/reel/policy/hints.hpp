@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// What a server says about when to come back: `Retry-After` (seconds or an HTTP date),
 /// Venice's `x-ratelimit-*` headers (the reset is a Unix time) and OpenAI's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::policy::LimiterStore`: where a `RateLimiter` keeps the part of its state that other
 /// limiters of the same account (in other processes, or on other machines) share: each bucket's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Polling policies: how long a job waits before its next status request. Three come with reel
 /// (fixed interval, exponential backoff with jitter, ETA-aware); any type with

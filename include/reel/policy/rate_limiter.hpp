@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::policy::RateLimiter`: the client-side limiter of one provider account (API key),
 /// shared by every job on it, so a batch never trips the provider's limits or its abuse guard.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Retries of idempotent calls: which answers are worth another try (429, 5xx, transport errors)
 /// and how long to wait (capped exponential backoff with jitter, never shorter than the server's

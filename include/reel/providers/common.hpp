@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Helpers the provider traits share: JSON request building, reading JSON answers into typed
 /// errors, media-type checks, and the Unix time.

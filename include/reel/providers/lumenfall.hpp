@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::Lumenfall`: the provider traits of Lumenfall's OpenAI-compatible video API
 /// (`/openai/v1`): `POST /videos` with an idempotency key minted once per logical job (so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The `Provider` concept: what `VideoJob` needs from a provider's traits (how each HTTP call is
 /// built, how answers map onto a common status and typed errors), and the optional operations

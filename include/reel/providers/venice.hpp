@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::Venice`: the provider traits of Venice's asynchronous video API (`/api/v1`): queue,
 /// retrieve (JSON progress, then the MP4 inline or, for private models, a one-time

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Venice's video API types (`venice-swagger.yaml`): every field of `QueueVideoRequest`, the
 /// quote, retrieve and complete bodies, the answers, the error shapes and `/models` video

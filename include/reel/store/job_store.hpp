@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The `JobStore` concept: where journaled jobs (`reel::store::journaled_generate`, `resume`)
 /// record their intent, handle and states. `reel::store::Journal` is the default, an embedded

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::store::Journal`: the default `JobStore`, an embedded append-only file (POSIX). Every
 /// append is one `write` of a framed record (length, CRC-32, JSON) followed by `fsync`, so an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The journal's bytes, without any file: an 8-byte header ("RJNL", version 1 as 4 bytes
 /// little-endian), then records, each `length` (4 bytes LE) `crc32` (4 bytes LE, of the payload)

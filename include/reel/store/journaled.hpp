@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Journaled runs of a `VideoJob`: `journaled_generate` records the intent before the billable
 /// create, the handle right after it, each state change and the outcome in a `JobStore`;

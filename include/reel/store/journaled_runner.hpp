@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::store::journaled_add`: a job added to a `JobRunner` and journaled in a `JobStore` as
 /// `journaled_generate` journals it (the intent durable before the create, the handle right

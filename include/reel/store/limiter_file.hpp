@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::store::LimiterFile`: a `policy::LimiterStore` in a small file that the processes of
 /// one machine share (POSIX `flock`), so N processes using one API key stay inside its limits

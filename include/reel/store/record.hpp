@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// What the job journal records: one `Entry` per event of a job (its intent before the create,
 /// its handle right after, each state change, its end), the folded view of a job (`JobRecord`),

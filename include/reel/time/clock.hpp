@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::Clock`: where reel reads the time and sleeps. Jobs, policies, deadlines and rate
 /// limiters take one, so the same code runs on real time (`SteadyClock`) and, in tests and

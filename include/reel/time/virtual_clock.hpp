@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::VirtualClock`: a `Clock` whose time only moves when told to, so polling policies,
 /// deadlines and rate limiters are tested and benchmarked without sleeping. `run(io)` drives an

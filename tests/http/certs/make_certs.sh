@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Test certificates for reel's TLS tests, generated when the tests run and never committed.
 #
 #   make_certs.sh <outdir>          writes the files below into <outdir> (idempotent: files that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Runs `reel::http::Client::send` to completion on a test's io_context, with a stopwatch.
 #pragma once
 

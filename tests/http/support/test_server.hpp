@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // An in-process HTTP(S) server for the client's integration tests: bound to 127.0.0.1 on an
 // ephemeral port, running its own io_context on its own thread, and scripted per test by a
 // coroutine that gets each accepted connection (`Peer`). It counts accepted connections and keeps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must NOT compile: Lumenfall has no model discovery (ctest job_missing_discovery_is_a_compile_error).
 #include <reel/http/scripted_client.hpp>
 #include <reel/job/video_job.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must NOT compile: Venice has no cancel operation, and calling one is a compile error with a
 // clear message at the call site (ctest job_missing_operation_is_a_compile_error).
 #include <reel/http/scripted_client.hpp>

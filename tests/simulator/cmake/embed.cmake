@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Turns a binary file into a C++ header holding its bytes: cmake -DIN=... -DOUT=... -DNAME=... -P embed.cmake
 file(READ "${IN}" hex HEX)
 string(LENGTH "${hex}" length)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Regenerates sample.mp4, the simulator's committed test video: 2 s, 160x90, 12 fps test pattern
 # (H.264 baseline) with a 440 Hz tone (AAC, mono), moov first, bit-exact flags so reruns with the
 # same ffmpeg give the same bytes. Needs ffmpeg (Debian package ffmpeg).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The reel-simulator program itself: it starts on ephemeral loopback ports, writes its port file,
 # prints where it listens, answers, stops on SIGTERM and on SIGINT printing its counters as JSON,
 # stops by itself after --idle-timeout, and refuses bad flags and bad configuration files.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Shared helpers of the node-based third-party tests (run through with_simulator.sh, which
 // exports REEL_SIM_URL and REEL_NPM_DIR): loading the npm packages installed under
 // $REEL_NPM_DIR, assertions, the simulator's admin endpoints, and an MP4 check.

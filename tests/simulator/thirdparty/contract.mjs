@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Contract check: the simulator's Venice and Lumenfall endpoints seen through Prism proxies
 // (@stoplight/prism-cli's server) that validate every request and answer against
 // ../shared/specs/openapi/venice-swagger.yaml and openai-videos.yaml (the OpenAI wire format that

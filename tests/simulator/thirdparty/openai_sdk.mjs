@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The official `openai` npm package (pinned in package.json) against the simulator's
 // Lumenfall-compatible endpoints (baseURL $REEL_SIM_URL/openai/v1): videos.create (the SDK sends
 // multipart/form-data), retrieve polled until completed (honouring openai-poll-after-ms), the

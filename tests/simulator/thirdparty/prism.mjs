@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Plumbing of the contract test: starts Prism proxies (@stoplight/prism-cli's packages from
 // $REEL_NPM_DIR) on ephemeral 127.0.0.1 ports in front of the simulator, sends requests through it and checks
 // each answer: status, media type, that Prism did not answer by itself (application/problem+json),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Rules for the simulator's POST /__sim/rules, whose list replaces every rule, the default ones
 // included (prompt triggers such as "[fail]" and "[reject]"): these helpers read the defaults once
 // from GET /__sim/config and keep them beside the rules they add.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # shellcheck disable=SC2015 # `COND && ok … || bad …` is if-then-else here: ok only echoes.
 # The Venice video guide's steps done with curl against the simulator ($REEL_SIM_URL/api/v1):
 # quote; queue a public model, poll /video/retrieve until Content-Type is video/mp4, save the

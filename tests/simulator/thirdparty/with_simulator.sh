@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs one third-party test against a private reel-simulator:
 #   with_simulator.sh NEEDS SIMULATOR WORKDIR [SIMULATOR_ARGS...] -- COMMAND [ARGS...]
 # NEEDS is a comma-separated list of what the test uses: node, curl, npm (the packages that

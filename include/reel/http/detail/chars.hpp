@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Character classes and ASCII helpers shared by reel's HTTP code (RFC 9110, RFC 3986).
 #pragma once

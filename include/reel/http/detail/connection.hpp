@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::detail::Connection`: one TCP connection, optionally wrapped in TLS, with the few
 /// coroutine operations the client needs (resolve+connect, handshake, write, read). Errors are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::detail::ConnectionPool`: keep-alive connections per origin, at most
 /// `max_per_origin` open at a time (idle and in use together), idle ones dropped after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::detail::run_exchange`: one request and its response on an open connection. It
 /// writes the head and body, feeds what it reads (into a fixed 64 KiB buffer) to a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Line-level pieces of the response parser: the status line, field lines, and the framing
 /// headers (Content-Length, Transfer-Encoding, Connection) of a complete head.

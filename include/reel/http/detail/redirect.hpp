@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// reel's request policies as plain functions: which methods may be retried, when a request
 /// carries Content-Length, and how a followed redirect rewrites the request (RFC 9110 §15.4).

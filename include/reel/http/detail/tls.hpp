@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// TLS for reel's client: the client-side `asio::ssl::context` (peer verification always on,
 /// the system CA store plus an optional extra CA file, TLS 1.2 or newer) and the mapping of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// RFC 3986 pieces for reel's URL parser: character classes, host checks, dot-segment removal.
 #pragma once

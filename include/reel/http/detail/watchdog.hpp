@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `reel::http::detail::Watchdog`: one timer per exchange that enforces the current step's time
 /// limit and the exchange's overall deadline. When it fires it records which limit passed and runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// Character-level helpers shared by the JSON reader and writer: UTF-8 validation and encoding,
 /// 8-bytes-at-a-time scanning for string specials, and the JSON number grammar.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// `ObjectInfo<T>`: the JSON keys, skipped fields and member access of a struct, from reflection
 /// or from `Meta<T>::fields`; shared by the reader and the writer.

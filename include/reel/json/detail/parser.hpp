@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /// @file
 /// The JSON tokenizer behind `reel::json::read`: a cursor over the input that validates as it
 /// goes, and the error it builds (position, path, excerpt) when it stops.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's configuration, read from JSON (`--config FILE`, `POST /__sim/config`,
 // `POST /__sim/rules`): models with their constraints, job timing, and rules that shape jobs or
 // inject faults per endpoint, model, prompt or key. See docs/simulator.md.

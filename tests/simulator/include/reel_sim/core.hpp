@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What both provider front ends share: the configuration and state, JSON replies, jobs, media
 // replies with Range support, rate-limit headers and fault injection.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's HTTP/1.1 messages: a parsed request, a reply with a body that is either text or
 // generated media, and the faults a reply can carry (reset, stall, truncation, trickle).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Lumenfall's OpenAI-compatible video API under /openai/v1: POST /videos (202, idempotency_key,
 // ?dryRun=true), GET /videos/{id}, DELETE /videos/{id} (cancel), GET /videos/{id}/content, the
 // output URL on the media origin (Range), and the {error:{message,type,code}} envelope.

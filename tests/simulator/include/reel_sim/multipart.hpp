@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A small multipart/form-data reader (RFC 7578), for create calls sent as forms (the `openai`
 // SDK sends videos.create that way): each part's name, optional filename, content type and bytes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Parses one HTTP/1.1 request from the front of a buffer: request line, header fields, and a body
 // framed by Content-Length or chunked transfer coding. Pure function, so it is unit-tested and
 // fuzzed on its own.

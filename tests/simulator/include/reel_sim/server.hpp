@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's HTTP/1.1 server over Asio: accepts on 127.0.0.1 (optionally TLS), reads requests
 // with keep-alive, hands each to a synchronous handler, and writes the reply, carrying out its wire
 // faults (reset at a byte offset, stall, truncated chunked body, slow trickle).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The provider simulator: Venice (/api/v1) and Lumenfall (/openai/v1) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.

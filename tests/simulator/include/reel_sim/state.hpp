@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The simulator's mutable state: jobs and their timing, counters, per-key rate limits and the
 // Venice abuse guard, and the rule engine that picks job specs and faults. Single-threaded: it is
 // only touched from the simulator's io_context.

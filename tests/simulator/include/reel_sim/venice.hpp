@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Venice's video API under /api/v1, as venice-swagger.yaml and the video guide describe it:
 // /models, /video/quote, /video/queue, /video/retrieve, /video/complete, and the one-time
 // download_url of private models (GET and DELETE, no auth, on the media origin).
