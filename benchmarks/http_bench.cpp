@@ -10,7 +10,7 @@
 // the body; the binary exits with a message otherwise.
 
 #include <reel/http.hpp>
-#include <reel/http/asio_client.hpp>
+#include <reel/http/client.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>

@@ -16,7 +16,7 @@
 // change to FileSink would buy.
 
 #include <reel/http.hpp>
-#include <reel/http/asio_client.hpp>
+#include <reel/http/client.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>

@@ -19,10 +19,10 @@
 //   reel_jobs_bench [--jobs N] [--poll-ms MS] [--run-s S] [--connections C]
 //                   [--mode runner|generate] [--in-flight K]
 //                   [--client-cpu K] [--sim-cpu K] [--no-pin]
-#include <reel/http/asio_client.hpp>
-#include <reel/job/account.hpp>
-#include <reel/job/runner.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/account.hpp>
+#include <reel/engine/runner.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 
 #include <reel_sim/simulator.hpp>

@@ -6,9 +6,9 @@
 //
 // VENICE_BASE_URL / LUMENFALL_BASE_URL override the APIs (the tests use the simulator).
 // Exit status 0 when every video was written.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/batch.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/batch.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
 
@@ -38,7 +38,7 @@ asio::awaitable<int> run(reel::http::Client& http, std::filesystem::path dir) {
   const reel::Venice venice{env("VENICE_API_KEY"), env("VENICE_BASE_URL", "https://api.venice.ai/api/v1")};
   const reel::Lumenfall lumenfall{env("LUMENFALL_API_KEY"), env("LUMENFALL_BASE_URL", "https://api.lumenfall.ai/openai/v1")};
   // One account per provider: its jobs share its rate limits.
-  reel::job::Account venice_account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account venice_account(reel::steady_clock(), reel::Venice::default_limits());
   reel::job::Account lumenfall_account;
 
   const std::vector<std::string> prompts = {"A lighthouse at dusk", "Waves on black sand", "A fox in fresh snow",

@@ -8,8 +8,8 @@
 //
 // LUMENFALL_BASE_URL overrides the API (the tests use the simulator). Exit status 0 when the
 // video was written.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/policy/poll.hpp>
 #include <reel/providers/lumenfall.hpp>
 

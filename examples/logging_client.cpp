@@ -2,8 +2,8 @@
 // A custom HttpClient: a decorator that logs and times every exchange of the client it wraps.
 // main() wraps a ScriptedClient, so the example runs without a network. docs/http.md shows this
 // file's LoggingClient.
-#include <reel/http/client.hpp>
-#include <reel/http/scripted_client.hpp>
+#include <reel/http/client_concept.hpp>
+#include <reel/testing/scripted_client.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -63,9 +63,9 @@ private:
   Inner& inner_;
 };
 
-static_assert(reel::http::check_http_client<LoggingClient<reel::http::ScriptedClient>>());
+static_assert(reel::http::check_http_client<LoggingClient<reel::testing::ScriptedClient>>());
 
-asio::awaitable<void> submit_and_poll(LoggingClient<reel::http::ScriptedClient>& client, int& status) {
+asio::awaitable<void> submit_and_poll(LoggingClient<reel::testing::ScriptedClient>& client, int& status) {
   reel::http::Request submit;
   submit.method = "POST";
   submit.url = "https://api.example/v1/jobs";
@@ -92,7 +92,7 @@ asio::awaitable<void> submit_and_poll(LoggingClient<reel::http::ScriptedClient>&
 
 int main() {
   asio::io_context io;
-  reel::http::ScriptedClient scripted(io.get_executor());
+  reel::testing::ScriptedClient scripted(io.get_executor());
   scripted.expect("POST", "https://api.example/v1/jobs")
       .header("Authorization", "Bearer secret")
       .respond(201, R"({"id":"j1"})");

@@ -6,8 +6,8 @@
 //
 // LUMENFALL_BASE_URL overrides the API (default https://api.lumenfall.ai/openai/v1); the tests
 // point it at the provider simulator. Exit status 0 when the video was written.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 
 #include <asio/awaitable.hpp>

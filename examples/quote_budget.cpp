@@ -6,8 +6,8 @@
 //
 // VENICE_BASE_URL overrides the API (the tests use the simulator). Exit status: 0 video written,
 // 3 over budget (nothing submitted), 1 anything else.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/venice.hpp>
 
 #include <asio/awaitable.hpp>
@@ -27,7 +27,7 @@ asio::awaitable<int> generate_within(reel::http::Client& http, double budget_usd
   reel::Venice venice;
   venice.api_key = std::getenv("VENICE_API_KEY") ? std::getenv("VENICE_API_KEY") : "";
   if (const char* url = std::getenv("VENICE_BASE_URL")) venice.base_url = url;
-  reel::job::Account account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
   reel::JobOptions options;
   options.deadline = reel::steady_clock().now() + std::chrono::minutes(20);
   options.validate_before_submit = true;  // checked against the model's constraints first

@@ -9,8 +9,8 @@
 // VENICE_BASE_URL overrides the API for `submit` (the tests use the simulator); `finish` uses the
 // URL in the handle. The handle holds no API key, but Venice's one-time download link is a secret
 // of its own: store it as you would the video. Exit status 0 on success.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/json.hpp>
 #include <reel/providers/venice.hpp>
 
@@ -51,7 +51,7 @@ bool save(const reel::job::JobHandle& handle, const std::filesystem::path& path)
 asio::awaitable<int> submit(reel::http::Client& http, std::filesystem::path handle_file) {
   reel::Venice venice{api_key()};
   if (const char* url = std::getenv("VENICE_BASE_URL")) venice.base_url = url;
-  reel::job::Account account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
   reel::JobOptions options;
   bool saved = false;
   // Called as soon as the provider accepted the job: persist the handle before anything else.
@@ -83,7 +83,7 @@ asio::awaitable<int> finish(reel::http::Client& http, std::filesystem::path hand
     co_return 1;
   }
   const reel::Venice venice{api_key(), handle->base_url};
-  reel::job::Account account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
   reel::JobOptions options;
   options.deadline = reel::steady_clock().now() + std::chrono::minutes(15);
   Job job(http, venice, account, *handle, options);  // resumed: never submitted again

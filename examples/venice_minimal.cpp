@@ -5,8 +5,8 @@
 //
 // VENICE_BASE_URL overrides the API (default https://api.venice.ai/api/v1); the tests point it
 // at the provider simulator. Exit status 0 when the video was written.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/venice.hpp>
 
 #include <asio/awaitable.hpp>
@@ -28,7 +28,7 @@ asio::awaitable<int> make_video(reel::http::Client& http, std::filesystem::path 
   if (const char* url = std::getenv("VENICE_BASE_URL")) venice.base_url = url;
 
   // Venice's documented rate limits, shared by every job on this account.
-  reel::job::Account account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
   reel::JobOptions options;
   options.deadline = reel::steady_clock().now() + std::chrono::minutes(15);
   reel::VideoJob<reel::Venice, reel::http::Client> job(http, venice, account, options);

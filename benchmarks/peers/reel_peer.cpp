@@ -13,11 +13,11 @@
 //
 //   reel_peer --base URL --key KEY --jobs N --out DIR --log FILE [--max-wait-s S]
 //             [--model M] [--in-flight K]
-#include <reel/http/asio_client.hpp>
 #include <reel/http/client.hpp>
-#include <reel/job/account.hpp>
-#include <reel/job/runner.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client_concept.hpp>
+#include <reel/engine/account.hpp>
+#include <reel/engine/runner.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/venice.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
   asio::io_context io(1);
   reel::http::Client http(io.get_executor());
   TimedClient timed(http);
-  reel::job::Account account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
   reel::JobRunner runner(reel::steady_clock(), reel::RunnerOptions{args.in_flight});
 
   // The requests must outlive their jobs' steps: one per job (the prompt carries the job's tag).

@@ -12,7 +12,7 @@
 #include "journal_commands.hpp"
 #include "resume_commands.hpp"
 
-#include <reel/job/runner.hpp>
+#include <reel/engine/runner.hpp>
 #include <reel/json/read.hpp>
 #include <reel/json/value.hpp>
 #include <reel/store/journaled_runner.hpp>

@@ -10,8 +10,8 @@
 #include "output.hpp"
 #include "progress.hpp"
 
-#include <reel/job/account.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/engine/account.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
 
@@ -32,7 +32,7 @@ namespace reel_cli {
 /// that talk to a provider.
 struct Context {
   Args args;
-  AnyClient& http;
+  reel::http::AnyClient& http;
   reel::job::Account& account;
   std::optional<reel::Venice> venice;
   std::optional<reel::Lumenfall> lumenfall;

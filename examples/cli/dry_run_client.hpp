@@ -4,11 +4,12 @@
 //   each `send` ends with `operation_aborted` at stage `prepare` (nothing was sent), which a job
 //   reads as "cancelled" and never retries.
 // - `VerboseClient<Inner>` logs each request line and the status to stderr.
-// - `AnyClient` holds any of them behind one type, so each provider's VideoJob is compiled once.
+// `reel::http::AnyClient` holds any of them behind one type, so each provider's job is compiled once.
 // None of them ever prints an Authorization value.
 #pragma once
 
-#include <reel/http/client.hpp>
+#include <reel/http/any_client.hpp>
+#include <reel/http/client_concept.hpp>
 #include <reel/http/detail/chars.hpp>
 
 #include <asio/any_io_executor.hpp>
@@ -108,36 +109,6 @@ private:
   Inner& inner_;
 };
 
-/// Any HttpClient on an `asio::any_io_executor`, behind one type. The client must outlive it.
-class AnyClient {
-public:
-  using executor_type = asio::any_io_executor;
-
-  template <reel::http::HttpClient C>
-    requires(!std::same_as<C, AnyClient>)
-  explicit AnyClient(C& client)
-      : executor_(client.get_executor()),
-        send_([&client](const reel::http::Request& r, const reel::http::RequestOptions& o,
-                        const reel::http::BodyChooser& b) { return client.send(r, o, b); }) {
-    static_assert(std::same_as<typename C::executor_type, executor_type>);
-  }
-
-  executor_type get_executor() const noexcept { return executor_; }
-
-  reel::http::SendResult<executor_type> send(const reel::http::Request& request,
-                                             const reel::http::RequestOptions& options,
-                                             const reel::http::BodyChooser& choose) {
-    return send_(request, options, choose);
-  }
-
-private:
-  executor_type executor_;
-  std::function<reel::http::SendResult<executor_type>(const reel::http::Request&, const reel::http::RequestOptions&,
-                                                      const reel::http::BodyChooser&)>
-      send_;
-};
-
 static_assert(reel::http::check_http_client<DryRunClient>());
-static_assert(reel::http::check_http_client<AnyClient>());
 
 }  // namespace reel_cli

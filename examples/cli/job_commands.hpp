@@ -7,7 +7,7 @@
 #include "context.hpp"
 
 #include <reel/http/message.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/provider.hpp>
 
 #include <asio/awaitable.hpp>
@@ -24,7 +24,7 @@
 namespace reel_cli {
 
 template <class P>
-using Job = reel::VideoJob<P, AnyClient>;
+using Job = reel::VideoJob<P, reel::http::AnyClient>;
 
 /// The default output file: reel-<provider>-<job id, or the time>.mp4.
 inline std::filesystem::path default_output(std::string_view provider, std::string id) {

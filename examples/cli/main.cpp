@@ -11,8 +11,8 @@
 #include "output.hpp"
 #include "shared_limits.hpp"
 
-#include <reel/http/asio_client.hpp>
-#include <reel/job/account.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/account.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/store/limiter_file.hpp>
@@ -134,12 +134,12 @@ int main(int argc, char** argv) {
       print_request(r);
     }
   });
-  reel_cli::AnyClient http = args.dry_run ? reel_cli::AnyClient(dry)
-                             : args.verbose ? reel_cli::AnyClient(verbose)
-                                            : reel_cli::AnyClient(real);
+  reel::http::AnyClient http = args.dry_run ? reel::http::AnyClient(dry)
+                             : args.verbose ? reel::http::AnyClient(verbose)
+                                            : reel::http::AnyClient(real);
   // Declared before the account: the account's limiter may share its state through it.
   std::optional<reel::store::LimiterFile> shared_limits;
-  reel::job::Account account(reel::steady_clock(), provider == "venice" ? reel::job::AccountLimits::venice()
+  reel::job::Account account(reel::steady_clock(), provider == "venice" ? reel::Venice::default_limits()
                                                                          : reel::job::AccountLimits::none());
   reel_cli::Context ctx{args, http, account, std::nullopt, std::nullopt, handle, std::nullopt};
   if (command->needs_provider) {

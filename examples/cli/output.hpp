@@ -10,7 +10,9 @@
 #include <reel/http/error.hpp>
 #include <reel/http/message.hpp>
 #include <reel/job/outcome.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/json/read.hpp>
 #include <reel/json/value.hpp>
 #include <reel/json/write.hpp>

@@ -7,6 +7,7 @@
 #include "output.hpp"
 
 #include <reel/job/outcome.hpp>
+#include <reel/job/progress.hpp>
 
 #include <unistd.h>
 

@@ -218,7 +218,7 @@ inline asio::awaitable<Exit> resume_command(Context& c) {
   if (held > 0 && !c.args.json) {
     std::fprintf(stderr, "reel: %d journal shard(s) in use by other reel processes: their jobs are left to them\n", held);
   }
-  reel::job::Account venice(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account venice(reel::steady_clock(), reel::Venice::default_limits());
   reel::job::Account lumenfall(reel::steady_clock(), reel::job::AccountLimits::none());
   // Workers take jobs in turn; the last one to finish wakes this coroutine.
   auto executor = co_await asio::this_coro::executor;

@@ -1,56 +1,15 @@
 // SPDX-License-Identifier: BSL-1.0
 // One rate limit per account across the reel processes of a machine: each process's limiter
 // shares its state through a small file next to the journal (reel::store::LimiterFile), named
-// after a digest of provider, base URL and key, so N `reel generate` runs on one key stay
-// inside its limits together. The key itself is never written anywhere.
+// after a digest of provider, base URL and key (reel::store::account_tag), so N `reel generate`
+// runs on one key stay inside its limits together. The key itself is never written anywhere.
 #pragma once
 
-#include <reel/config.hpp>
-
-#include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <string>
-#include <string_view>
-
-#if REEL_HAS_OPENSSL
-#include <openssl/evp.h>
-#endif
+#include <reel/store/account_tag.hpp>
 
 namespace reel_cli {
 
-/// A hex digest naming the account of `key` at `base_url` (SHA-256 when OpenSSL is there).
-inline std::string account_tag(std::string_view provider, std::string_view base_url, std::string_view key) {
-  std::string input;
-  input.reserve(provider.size() + base_url.size() + key.size() + 2);
-  input.append(provider).append(1, '\n').append(base_url).append(1, '\n').append(key);
-  std::string hex;
-  char byte[3];
-#if REEL_HAS_OPENSSL
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(input.data(), input.size(), digest, &size, EVP_sha256(), nullptr) == 1) {
-    for (unsigned int i = 0; i < 16 && i < size; ++i) {
-      std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-      hex += byte;
-    }
-  }
-#endif
-  if (hex.empty()) {
-    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-    for (const char c : input) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    for (int i = 0; i < 8; ++i) {
-      std::snprintf(byte, sizeof byte, "%02x", static_cast<unsigned>((h >> (8 * i)) & 0xff));
-      hex += byte;
-    }
-  }
-  input.assign(input.size(), '\0');
-  return hex;
-}
-
-/// The shared limiter file of an account, next to `journal`.
-inline std::filesystem::path limits_path(const std::filesystem::path& journal, const std::string& tag) {
-  return journal.parent_path() / ("limits-" + tag);
-}
+using reel::store::account_tag;
+using reel::store::limits_path;
 
 }  // namespace reel_cli

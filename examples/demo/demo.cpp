@@ -11,8 +11,8 @@
 // --port-file reads the simulator's port from the file it writes (waiting for it up to 10 s);
 // --server is the simulator's base URL. Exit status 0 when both videos are valid, 1 otherwise,
 // 2 for bad arguments.
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
 
@@ -269,7 +269,7 @@ int main(int argc, char** argv) {
   const auto start = Clock::now();
   asio::io_context io;
   reel::http::Client http(io.get_executor());
-  reel::job::Account venice_account(reel::steady_clock(), reel::job::AccountLimits::venice());
+  reel::job::Account venice_account(reel::steady_clock(), reel::Venice::default_limits());
   reel::job::Account lumenfall_account;
   Display display(rows);
   display.draw();

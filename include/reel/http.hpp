@@ -5,7 +5,7 @@
 #pragma once
 
 #include <reel/http/body.hpp>
-#include <reel/http/client.hpp>
+#include <reel/http/client_concept.hpp>
 #include <reel/http/error.hpp>
 #include <reel/http/fields.hpp>
 #include <reel/http/message.hpp>

@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: BSL-1.0
 /// @file
-/// Everything in reel, in one include (the OpenSSL-based `reel::http::Client` is in
-/// `<reel/http/asio_client.hpp>`, the test double `ScriptedClient` in `<reel/http/scripted_client.hpp>`).
+/// Everything a user of reel needs, in one include: sessions (`reel::Session`,
+/// `reel::AnySession`, `reel::connect`), the providers, the job engine and its policies, the
+/// journal, the JSON and HTTP layers, and the default HTTPS client when OpenSSL is there. The
+/// test doubles are apart, in `<reel/testing/...>`.
 #pragma once
 
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
+#include <reel/engine/account.hpp>
+#include <reel/engine/batch.hpp>
+#include <reel/engine/runner.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/http.hpp>
-#include <reel/job/account.hpp>
-#include <reel/job/batch.hpp>
-#include <reel/job/runner.hpp>
+#include <reel/http/any_client.hpp>
 #include <reel/job/error.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/limits.hpp>
 #include <reel/job/outcome.hpp>
-#include <reel/job/types.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/job/progress.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/json.hpp>
 #include <reel/policy/hints.hpp>
 #include <reel/policy/poll.hpp>
@@ -22,8 +29,14 @@
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
+#include <reel/session/any_session.hpp>
+#include <reel/session/session.hpp>
 #include <reel/store/job_store.hpp>
 #include <reel/store/journal.hpp>
 #include <reel/store/journaled.hpp>
+#include <reel/store/journaled_runner.hpp>
 #include <reel/time/clock.hpp>
-#include <reel/time/virtual_clock.hpp>
+
+#if REEL_HAS_OPENSSL
+#include <reel/http/client.hpp>
+#endif

@@ -7,8 +7,8 @@
 #include <job/run_support.hpp>
 #include <simulator/sim_test_support.hpp>
 
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
 
@@ -81,7 +81,7 @@ struct World {
   }
   /// Venice's documented limits and guard, with a short pause after a 429 that gives no hint.
   static reel::job::AccountLimits venice_limits() {
-    reel::job::AccountLimits l = reel::job::AccountLimits::venice();
+    reel::job::AccountLimits l = reel::Venice::default_limits();
     for (auto& [name, limit] : l.limits) limit.pause_after_429 = 300ms;
     return l;
   }

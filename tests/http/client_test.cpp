@@ -3,7 +3,7 @@
 #include "support/client_harness.hpp"
 #include "support/test_server.hpp"
 
-#include <reel/http/asio_client.hpp>
+#include <reel/http/client.hpp>
 
 #include <gtest/gtest.h>
 

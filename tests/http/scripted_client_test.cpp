@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-#include <reel/http/scripted_client.hpp>
+#include <reel/testing/scripted_client.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -29,8 +29,8 @@ using reel::http::Request;
 using reel::http::RequestOptions;
 using reel::http::Response;
 using reel::http::ResponseHead;
-using reel::http::ScriptedClient;
-using reel::http::ScriptError;
+using reel::testing::ScriptedClient;
+using reel::testing::ScriptError;
 using reel::http::SendError;
 using reel::http::SinkRef;
 using reel::http::Stage;
@@ -239,7 +239,7 @@ TEST_F(ScriptedClientTest, MethodAndUrlMismatchesAndUnexpectedRequests) {
   const Request get = make_request("GET", "https://api.example/v1/jobs");
   const SendError e1 = error_of(exchange(get));
   EXPECT_EQ(e1.code, ScriptError::method_mismatch);
-  EXPECT_EQ(e1.code.category().name(), std::string("reel.http.script"));
+  EXPECT_EQ(e1.code.category().name(), std::string("reel.testing.script"));
   EXPECT_FALSE(e1.request_may_have_been_sent());
   EXPECT_NE(client_.mismatches()[0].find("request 1 (GET https://api.example/v1/jobs) does not match step 1 "
                                          "(POST https://api.example/v1/jobs): method is GET"),
@@ -551,7 +551,7 @@ TEST_F(ScriptedClientTest, TimeOutWithoutAnyLimitHangsUntilCancelled) {
 
 TEST(ScriptError, CategoryAndMessages) {
   const std::error_code ec = ScriptError::unexpected_request;
-  EXPECT_STREQ(ec.category().name(), "reel.http.script");
+  EXPECT_STREQ(ec.category().name(), "reel.testing.script");
   EXPECT_NE(ec.message().find("no step left"), std::string::npos);
   EXPECT_EQ(std::error_code(ScriptError::body_mismatch).message(), "request does not match the script: body");
   EXPECT_NE(std::error_code(ScriptError::url_mismatch), Errc::bad_url);

@@ -5,7 +5,7 @@
 #include "job_fixture.hpp"
 #include "routing_client.hpp"
 
-#include <reel/job/batch.hpp>
+#include <reel/engine/batch.hpp>
 
 #include <string>
 

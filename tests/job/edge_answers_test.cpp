@@ -22,8 +22,8 @@ const std::string lumenfall_api = "https://api.lumenfall.ai/openai/v1";
 const std::string link = "https://media.venice.ai/one-time/abc";
 const std::string cdn = "https://media.lumenfall.ai/v.mp4";
 
-using VeniceJob = reel::VideoJob<reel::Venice, reel::http::ScriptedClient>;
-using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::http::ScriptedClient>;
+using VeniceJob = reel::VideoJob<reel::Venice, reel::testing::ScriptedClient>;
+using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::testing::ScriptedClient>;
 
 using reel_test::lumenfall_request;
 using reel_test::venice_request;
@@ -38,20 +38,20 @@ asio::awaitable<reel::Result<double, reel::job::JobError>> quote(LumenfallJob& j
   co_return co_await job.quote(r);
 }
 
-void queue_private(reel::http::ScriptedClient& c, const std::string& id = "q-1") {
+void queue_private(reel::testing::ScriptedClient& c, const std::string& id = "q-1") {
   c.expect("POST", venice_api + "/video/queue")
       .respond(200, R"({"model":"grok-imagine-text-to-video-private","queue_id":")" + id + R"(","download_url":")" +
                         link + R"("})");
 }
-void retrieve(reel::http::ScriptedClient& c, const std::string& status) {
+void retrieve(reel::testing::ScriptedClient& c, const std::string& status) {
   c.expect("POST", venice_api + "/video/retrieve")
       .no_header("Range")
       .respond(200, R"({"status":")" + status + R"(","average_execution_time":10000,"execution_duration":100})");
 }
-void lumenfall_created(reel::http::ScriptedClient& c) {
+void lumenfall_created(reel::testing::ScriptedClient& c) {
   c.expect("POST", lumenfall_api + "/videos").respond(202, R"({"id":"video_1","status":"queued"})");
 }
-void lumenfall_status(reel::http::ScriptedClient& c, const std::string& body) {
+void lumenfall_status(reel::testing::ScriptedClient& c, const std::string& body) {
   c.expect("GET", lumenfall_api + "/videos/video_1").respond(200, body);
 }
 std::string lumenfall_done(std::uint64_t size) {

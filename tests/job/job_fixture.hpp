@@ -7,11 +7,11 @@
 
 #include "../policy/ticking_clock.hpp"
 
-#include <reel/http/scripted_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/testing/scripted_client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
-#include <reel/time/virtual_clock.hpp>
+#include <reel/testing/virtual_clock.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -33,7 +33,7 @@ namespace reel_test {
 
 using namespace std::chrono_literals;
 
-/// One scripted world: client, clock (`reel::VirtualClock`, or a clock that also ticks on
+/// One scripted world: client, clock (`reel::testing::VirtualClock`, or a clock that also ticks on
 /// every reading), account and a scratch directory.
 template <class VClock>
 struct BasicJobWorld {
@@ -95,12 +95,12 @@ struct BasicJobWorld {
 
   asio::io_context io;
   VClock clock;
-  reel::http::ScriptedClient client;
+  reel::testing::ScriptedClient client;
   reel::job::Account account;
   std::filesystem::path dir;
 };
 
-using JobWorld = BasicJobWorld<reel::VirtualClock>;
+using JobWorld = BasicJobWorld<reel::testing::VirtualClock>;
 /// Virtual time that moves on by 1 µs at every reading, as real time does.
 using TickingJobWorld = BasicJobWorld<TickingClock>;
 

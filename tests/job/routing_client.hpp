@@ -3,8 +3,8 @@
 // concurrent requests is not scripted): Venice and Lumenfall jobs turn ready at their second poll.
 #pragma once
 
-#include <reel/http/client.hpp>
-#include <reel/time/virtual_clock.hpp>
+#include <reel/http/client_concept.hpp>
+#include <reel/testing/virtual_clock.hpp>
 
 #include <asio/any_io_executor.hpp>
 

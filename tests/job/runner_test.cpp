@@ -5,7 +5,7 @@
 #include "job_fixture.hpp"
 #include "routing_client.hpp"
 
-#include <reel/job/runner.hpp>
+#include <reel/engine/runner.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -228,7 +228,7 @@ TYPED_TEST(RunnerTest, AJobWaitingForACreateSlotHoldsNoPlace) {
 // the first ones are polled while later creates wait, and the batch ends in about the time the
 // limits allow (four create windows: about 183 s, then the last job's polls).
 TYPED_TEST(RunnerTest, AHundredAndFiftyJobsAtTheLimitsAllCompleteInTheTimeTheLimitsAllow) {
-  typename TestFixture::Runner r(64, reel::job::AccountLimits::venice());
+  typename TestFixture::Runner r(64, reel::Venice::default_limits());
   const auto start = r.world.clock.now();
   r.options_.deadline = start + std::chrono::minutes(7);
   r.add(150, 0);
@@ -310,7 +310,7 @@ TYPED_TEST(RunnerTest, ACreateThatCannotBeSentBeforeItsDeadlineIsNeverSent) {
 // 1,000 Venice jobs on one key at its documented limits: all complete, within 1.1 times the
 // bound the limits allow (25 create windows of 61 s, then the last job's two polls 5 s apart).
 TYPED_TEST(RunnerTest, AThousandJobsAtTheLimitsCompleteWithinATenthOfTheBound) {
-  typename TestFixture::Runner r(64, reel::job::AccountLimits::venice());
+  typename TestFixture::Runner r(64, reel::Venice::default_limits());
   const auto start = r.world.clock.now();
   r.add(1000, 0);
   r.world.run(drive(r.runner));

@@ -28,8 +28,8 @@ const std::string lumenfall_api = "https://api.lumenfall.ai/openai/v1";
 using reel_test::lumenfall_request;
 using reel_test::venice_request;
 
-using VeniceJob = reel::VideoJob<reel::Venice, reel::http::ScriptedClient>;
-using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::http::ScriptedClient>;
+using VeniceJob = reel::VideoJob<reel::Venice, reel::testing::ScriptedClient>;
+using LumenfallJob = reel::VideoJob<reel::Lumenfall, reel::testing::ScriptedClient>;
 
 asio::awaitable<reel::job::Outcome> generate(VeniceJob& job, reel::venice::QueueRequest request, std::filesystem::path out) {
   co_return co_await job.generate(request, out);
@@ -46,7 +46,7 @@ std::string json_member(const std::string& body, std::string_view key) {
   return s != nullptr ? *s : "<absent>";
 }
 
-void expect_processing(reel::http::ScriptedClient& c, const std::string& id, int estimate_ms = 20000) {
+void expect_processing(reel::testing::ScriptedClient& c, const std::string& id, int estimate_ms = 20000) {
   c.expect("POST", venice_api + "/video/retrieve")
       .header("Authorization", "Bearer key")
       .body_if([id](std::string_view b) { return b.find(id) != std::string_view::npos; }, "the queue_id")

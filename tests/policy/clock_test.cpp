@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // VirtualClock: sleeps wake in time order when time is advanced, cancellation releases a
 // sleeper, run() jumps to the next wake-up, and SteadyClock really sleeps.
-#include <reel/time/virtual_clock.hpp>
+#include <reel/testing/virtual_clock.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -35,7 +35,7 @@ asio::awaitable<void> sleeper(reel::Clock& clock, std::chrono::milliseconds d, s
 
 TEST(VirtualClock, AdvanceWakesSleepersInTimeOrder) {
   asio::io_context io;
-  reel::VirtualClock clock;
+  reel::testing::VirtualClock clock;
   Log log;
   asio::co_spawn(io, sleeper(clock, 300ms, "c", log), asio::detached);
   asio::co_spawn(io, sleeper(clock, 100ms, "a", log), asio::detached);
@@ -56,7 +56,7 @@ TEST(VirtualClock, AdvanceWakesSleepersInTimeOrder) {
 
 TEST(VirtualClock, RunJumpsToEachWakeUpExactly) {
   asio::io_context io;
-  reel::VirtualClock clock;
+  reel::testing::VirtualClock clock;
   Log log;
   const auto start = clock.now();
   asio::co_spawn(io, sleeper(clock, 5min, "long", log), asio::detached);
@@ -68,7 +68,7 @@ TEST(VirtualClock, RunJumpsToEachWakeUpExactly) {
 
 TEST(VirtualClock, CancellationReleasesTheSleeper) {
   asio::io_context io;
-  reel::VirtualClock clock;
+  reel::testing::VirtualClock clock;
   Log log;
   std::error_code ec;
   asio::cancellation_signal signal;
@@ -86,11 +86,11 @@ TEST(VirtualClock, CancellationReleasesTheSleeper) {
 }
 
 TEST(VirtualClock, CalendarTimeMovesWithIt) {
-  reel::VirtualClock clock;
+  reel::testing::VirtualClock clock;
   const auto calendar = clock.system_now();
   clock.advance(90s);
   EXPECT_EQ(clock.system_now() - calendar, 90s);
-  const auto fixed = reel::VirtualClock(reel::Clock::time_point(1h), std::chrono::system_clock::time_point(1000s));
+  const auto fixed = reel::testing::VirtualClock(reel::Clock::time_point(1h), std::chrono::system_clock::time_point(1000s));
   EXPECT_EQ(fixed.system_now(), std::chrono::system_clock::time_point(1000s));
   // A deadline 5 s ahead on the virtual clock is 5 s ahead in real time.
   const auto before = std::chrono::steady_clock::now();

@@ -6,7 +6,7 @@
 #include "ticking_clock.hpp"
 
 #include <reel/policy/rate_limiter.hpp>
-#include <reel/time/virtual_clock.hpp>
+#include <reel/testing/virtual_clock.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -51,7 +51,7 @@ asio::awaitable<void> request(RateLimiter& limiter, reel::Clock& clock, std::str
 // How far a time may be from the expected one: exact on a VirtualClock, the clock's ticks
 // (microseconds in all) on a TickingClock.
 template <class C>
-constexpr Elapsed slack = std::is_same_v<C, reel::VirtualClock> ? Elapsed(0) : Elapsed(1ms);
+constexpr Elapsed slack = std::is_same_v<C, reel::testing::VirtualClock> ? Elapsed(0) : Elapsed(1ms);
 
 template <class C>
 ::testing::AssertionResult near(Elapsed actual, Elapsed expected) {
@@ -67,10 +67,10 @@ class RateLimiterOn : public ::testing::Test {};
 struct ClockNames {
   template <class C>
   static std::string GetName(int) {
-    return std::is_same_v<C, reel::VirtualClock> ? "VirtualClock" : "TickingClock";
+    return std::is_same_v<C, reel::testing::VirtualClock> ? "VirtualClock" : "TickingClock";
   }
 };
-using Clocks = ::testing::Types<reel::VirtualClock, reel_test::TickingClock>;
+using Clocks = ::testing::Types<reel::testing::VirtualClock, reel_test::TickingClock>;
 TYPED_TEST_SUITE(RateLimiterOn, Clocks, ClockNames);
 
 TYPED_TEST(RateLimiterOn, NeverMoreThanTheLimitInAnyWindowAndInArrivalOrder) {
@@ -120,7 +120,8 @@ TYPED_TEST(RateLimiterOn, BucketsAreIndependentAndUnknownOnesUnlimited) {
 TYPED_TEST(RateLimiterOn, A429PausesTheBucketForTheServersWait) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, reel::policy::venice_default_limits());
+  RateLimiter limiter(clock, {{"queue", RateLimit{40, Duration(60s), Duration(1s), Duration(5s)}},
+                              {"retrieve", RateLimit{120, Duration(60s), Duration(1s), Duration(5s)}}});
   reel::policy::ServerHints hints;
   hints.rate_limit_reset = Duration(20s);
   hints.rate_limit_remaining = 0;

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <reel/time/clock.hpp>
-#include <reel/time/virtual_clock.hpp>
+#include <reel/testing/virtual_clock.hpp>
 
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
@@ -52,7 +52,7 @@ public:
 
 private:
   duration tick_;
-  mutable reel::VirtualClock inner_;
+  mutable reel::testing::VirtualClock inner_;
   mutable std::uint64_t readings_ = 0;
 };
 

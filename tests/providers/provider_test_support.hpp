@@ -5,7 +5,9 @@
 
 #include <reel/http/message.hpp>
 #include <reel/job/error.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/json/read.hpp>
 #include <reel/json/value.hpp>
 

@@ -7,8 +7,8 @@
 // reaches the journal file.
 #include <job/run_support.hpp>
 
-#include <reel/http/asio_client.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/store/journal.hpp>

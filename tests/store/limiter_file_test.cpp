@@ -5,7 +5,7 @@
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/store/limiter_file.hpp>
 #include <reel/time/clock.hpp>
-#include <reel/time/virtual_clock.hpp>
+#include <reel/testing/virtual_clock.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -68,7 +68,7 @@ asio::awaitable<void> take(RateLimiter& limiter, reel::Clock& clock, reel::Clock
 TEST(LimiterFile, TwoLimitersOnOneFileKeepOneBudget) {
   const auto path = scratch("limits");
   asio::io_context io;
-  reel::VirtualClock clock;
+  reel::testing::VirtualClock clock;
   RateLimiter a(clock, {{"queue", RateLimit{3, 60s, 1s}}});
   RateLimiter b(clock, {{"queue", RateLimit{3, 60s, 1s}}});
   LimiterFile fa(path);

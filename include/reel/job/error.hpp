@@ -46,6 +46,10 @@ enum class Errc {
   size_mismatch,         ///< a complete download's size differs from the size the provider announced
   quote_created_job,     ///< a price quote created a job at the provider (see the message for its id)
   cancelled_at_provider, ///< the provider reports the job as cancelled
+  wrong_account,         ///< a handle or record of another provider or base URL than the session's
+  unknown_provider,      ///< no provider of that name (`reel::connect`)
+  missing_api_key,       ///< no API key was configured (e.g. the environment variable is unset)
+  internal_error,        ///< an exception escaped reel's job code (out of memory, ...): a bug or exhaustion
 };
 
 /// The error category of `Errc`, named "reel.job".
@@ -86,6 +90,10 @@ public:
       case Errc::size_mismatch: return "the download is complete but its size differs from the announced size";
       case Errc::quote_created_job: return "the price quote created a job at the provider";
       case Errc::cancelled_at_provider: return "the job was cancelled at the provider";
+      case Errc::wrong_account: return "the handle belongs to another provider or API than this session's";
+      case Errc::unknown_provider: return "no provider of that name";
+      case Errc::missing_api_key: return "no API key is configured";
+      case Errc::internal_error: return "an internal error ended the job";
     }
     return "unknown reel.job error";
   }
@@ -126,6 +134,10 @@ constexpr const char* to_name(Errc e) noexcept {
     case Errc::size_mismatch: return "size_mismatch";
     case Errc::quote_created_job: return "quote_created_job";
     case Errc::cancelled_at_provider: return "cancelled_at_provider";
+    case Errc::wrong_account: return "wrong_account";
+    case Errc::unknown_provider: return "unknown_provider";
+    case Errc::missing_api_key: return "missing_api_key";
+    case Errc::internal_error: return "internal_error";
   }
   return "unknown";
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
 /// @file
-/// How a job ended (`Outcome`) and how it is going (`JobProgress`), provider-neutral. Every
-/// outcome carries the job's handle: no path loses it.
+/// How a job ended (`Outcome`), provider-neutral. Every outcome carries the job's handle: no
+/// path loses it.
 #pragma once
 
 #include <reel/config.hpp>
 #include <reel/job/error.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -62,32 +61,6 @@ struct Outcome {
   bool ok() const noexcept { return kind == OutcomeKind::succeeded; }
 };
 
-/// Where a job is, for progress displays.
-enum class Stage { submitting, queued, running, downloading, cleaning_up, done };
-
-constexpr std::string_view to_string(Stage s) noexcept {
-  switch (s) {
-    case Stage::submitting: return "submitting";
-    case Stage::queued: return "queued";
-    case Stage::running: return "running";
-    case Stage::downloading: return "downloading";
-    case Stage::cleaning_up: return "cleaning up";
-    case Stage::done: return "done";
-  }
-  return "unknown";
-}
-
-/// A progress report.
-struct JobProgress {
-  Stage stage = Stage::submitting;
-  std::optional<int> percent;                   ///< provider's progress, or derived from the estimate
-  std::optional<std::chrono::milliseconds> eta;  ///< time left, when an estimate is known
-  std::uint64_t bytes = 0;                      ///< video bytes received so far
-  std::optional<std::uint64_t> total_bytes;     ///< announced video size
-  int polls = 0;
-  std::string warning;  ///< non-empty once per new warning (see `Outcome::warnings`)
-};
-
 /// The outcome kind an error code means, at the step where it happened.
 inline OutcomeKind outcome_kind_of(const std::error_code& ec) {
   if (ec.category() != job_category()) return OutcomeKind::error;
@@ -97,7 +70,10 @@ inline OutcomeKind outcome_kind_of(const std::error_code& ec) {
     case Errc::insufficient_balance:
     case Errc::needs_consent:
     case Errc::payload_too_large:
-    case Errc::model_not_found: return OutcomeKind::refused;
+    case Errc::model_not_found:
+    case Errc::wrong_account:
+    case Errc::unknown_provider:
+    case Errc::missing_api_key: return OutcomeKind::refused;
     case Errc::content_policy:
     case Errc::failed_at_provider: return OutcomeKind::failed;
     case Errc::deadline_exceeded: return OutcomeKind::deadline;
@@ -109,3 +85,8 @@ inline OutcomeKind outcome_kind_of(const std::error_code& ec) {
 }
 
 }  // namespace reel::job
+
+namespace reel {
+using job::Outcome;  ///< `reel::job::Outcome`, also as `reel::Outcome`
+using job::OutcomeKind;  ///< `reel::job::OutcomeKind`, also as `reel::OutcomeKind`
+}  // namespace reel

@@ -44,12 +44,6 @@ struct FailureGuard {
   Duration window{30000};
 };
 
-/// Venice's documented defaults: 40/min on queue, 120/min on retrieve.
-inline std::map<std::string, RateLimit, std::less<>> venice_default_limits() {
-  return {{"queue", RateLimit{40, Duration(60000), Duration(1000), Duration(5000)}},
-          {"retrieve", RateLimit{120, Duration(60000), Duration(1000), Duration(5000)}}};
-}
-
 /// The limiter of one account. Use from one thread (the executor of the jobs sharing it).
 class RateLimiter {
 public:

@@ -15,11 +15,18 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
 
 namespace reel::providers {
+
+/// The environment variable `name`, or `fallback` when it is unset or empty.
+inline std::string env_or(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
+}
 
 /// A JSON request with a bearer key. If `body` cannot be written as JSON (invalid UTF-8), the
 /// request has an empty body, which `VideoJob` refuses to send.

@@ -8,7 +8,10 @@
 #pragma once
 
 #include <reel/config.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/limits.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/json/meta.hpp>
 #include <reel/json/value.hpp>
 #include <reel/providers/common.hpp>
@@ -118,6 +121,17 @@ struct Lumenfall {
 
   std::string api_key;
   std::string base_url = "https://api.lumenfall.ai/openai/v1";
+
+  /// Lumenfall documents no client-side limits: none, and its 429s and hints are honoured.
+  static job::AccountLimits default_limits() { return job::AccountLimits::none(); }
+  /// Lumenfall as configured by the environment: the key from `LUMENFALL_API_KEY`, the base URL
+  /// from `LUMENFALL_BASE_URL` when set.
+  static Lumenfall from_env() {
+    Lumenfall l;
+    l.api_key = providers::env_or("LUMENFALL_API_KEY", "");
+    l.base_url = providers::env_or("LUMENFALL_BASE_URL", l.base_url);
+    return l;
+  }
 
   /// The native request for a provider-neutral one: seconds as a string; `size` as WxH from
   /// the resolution ("1280x720", or "720p" with the aspect ratio, 16:9 when none is given) or the

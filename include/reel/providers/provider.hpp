@@ -29,7 +29,9 @@
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
 #include <reel/http/message.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 
 #include <concepts>
 #include <optional>

@@ -7,7 +7,10 @@
 #pragma once
 
 #include <reel/config.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/limits.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/providers/common.hpp>
 #include <reel/providers/venice_types.hpp>
 
@@ -40,6 +43,24 @@ struct Venice {
 
   std::string api_key;
   std::string base_url = "https://api.venice.ai/api/v1";
+
+  /// Venice's documented limits: 40 creates (queue) and 120 polls (retrieve) a minute, and an
+  /// abuse guard below its block of a key after 20 failures in 30 s.
+  static job::AccountLimits default_limits() {
+    job::AccountLimits limits;
+    limits.limits = {{"queue", policy::RateLimit{40, std::chrono::minutes(1), std::chrono::seconds(1), std::chrono::seconds(5)}},
+                     {"retrieve", policy::RateLimit{120, std::chrono::minutes(1), std::chrono::seconds(1), std::chrono::seconds(5)}}};
+    limits.guard = policy::FailureGuard{10, std::chrono::seconds(30)};
+    return limits;
+  }
+  /// Venice as configured by the environment: the key from `VENICE_API_KEY`, the base URL from
+  /// `VENICE_BASE_URL` when set.
+  static Venice from_env() {
+    Venice v;
+    v.api_key = providers::env_or("VENICE_API_KEY", "");
+    v.base_url = providers::env_or("VENICE_BASE_URL", v.base_url);
+    return v;
+  }
   /// DELETE the one-time download_url once the file is safe (recommended when privacy matters).
   bool revoke_download_url = true;
 

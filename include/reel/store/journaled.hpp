@@ -11,8 +11,11 @@
 
 #include <reel/config.hpp>
 #include <reel/job/outcome.hpp>
-#include <reel/job/types.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/job/progress.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/json/read.hpp>
 #include <reel/json/write.hpp>
 #include <reel/providers/provider.hpp>

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <reel/config.hpp>
-#include <reel/job/runner.hpp>
+#include <reel/engine/runner.hpp>
 #include <reel/store/journaled.hpp>
 
 #include <filesystem>

@@ -8,7 +8,9 @@
 
 #include <reel/config.hpp>
 #include <reel/job/outcome.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/json/meta.hpp>
 #include <reel/json/value.hpp>
 

@@ -2,7 +2,7 @@
 // Runs `reel::http::Client::send` to completion on a test's io_context, with a stopwatch.
 #pragma once
 
-#include <reel/http/asio_client.hpp>
+#include <reel/http/client.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>

@@ -9,7 +9,7 @@
 
 #include <reel/config.hpp>
 #include <reel/http/body.hpp>
-#include <reel/http/client.hpp>
+#include <reel/http/client_concept.hpp>
 #include <reel/http/detail/connection.hpp>
 #include <reel/http/detail/watchdog.hpp>
 #include <reel/http/error.hpp>

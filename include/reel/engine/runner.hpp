@@ -9,7 +9,7 @@
 
 #include <reel/config.hpp>
 #include <reel/job/outcome.hpp>
-#include <reel/job/video_job.hpp>
+#include <reel/engine/video_job.hpp>
 #include <reel/time/clock.hpp>
 
 #include <asio/any_io_executor.hpp>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 /// @file
-/// `reel::VirtualClock`: a `Clock` whose time only moves when told to, so polling policies,
+/// `reel::testing::VirtualClock`: a `Clock` whose time only moves when told to, so polling policies,
 /// deadlines and rate limiters are tested and benchmarked without sleeping. `run(io)` drives an
 /// io_context and jumps to the next wake-up whenever nothing else is runnable.
 #pragma once
@@ -23,7 +23,7 @@
 #include <optional>
 #include <system_error>
 
-namespace reel {
+namespace reel::testing {
 
 /// Virtual time. Sleeping coroutines wait on a timer that never expires by itself; `advance_to`
 /// wakes every sleeper whose time has come, in time order.
@@ -105,4 +105,4 @@ private:
   std::multimap<time_point, std::shared_ptr<Sleeper>> sleepers_;
 };
 
-}  // namespace reel
+}  // namespace reel::testing

@@ -11,13 +11,16 @@
 
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
-#include <reel/http/client.hpp>
+#include <reel/http/client_concept.hpp>
 #include <reel/http/error.hpp>
-#include <reel/job/account.hpp>
+#include <reel/engine/account.hpp>
 #include <reel/job/error.hpp>
 #include <reel/job/outcome.hpp>
-#include <reel/job/output_file.hpp>
-#include <reel/job/types.hpp>
+#include <reel/job/progress.hpp>
+#include <reel/engine/output_file.hpp>
+#include <reel/job/handle.hpp>
+#include <reel/job/request.hpp>
+#include <reel/job/status.hpp>
 #include <reel/policy/hints.hpp>
 #include <reel/policy/poll.hpp>
 #include <reel/policy/retry.hpp>

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/job/limits.hpp>
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/time/clock.hpp>
 
@@ -17,18 +18,6 @@
 #include <utility>
 
 namespace reel::job {
-
-/// Rate limits and abuse guard of an account.
-struct AccountLimits {
-  std::map<std::string, policy::RateLimit, std::less<>> limits;
-  policy::FailureGuard guard;
-
-  /// Venice's documented defaults: 40/min queue, 120/min retrieve, and a guard below its
-  /// 20-failures-in-30-s key block.
-  static AccountLimits venice() { return {policy::venice_default_limits(), policy::FailureGuard{10, std::chrono::seconds(30)}}; }
-  /// No client-side limit (the server's 429s and hints still pause requests).
-  static AccountLimits none() { return {{}, policy::FailureGuard{10, std::chrono::seconds(30)}}; }
-};
 
 /// Shared by the jobs of one provider account; use from one thread (their executor).
 class Account {

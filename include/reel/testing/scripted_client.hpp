@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
 /// @file
-/// `reel::http::ScriptedClient`: a deterministic in-memory `HttpClient` for tests. It plays a FIFO
+/// `reel::testing::ScriptedClient`: a deterministic in-memory `HttpClient` for tests. It plays a FIFO
 /// script of expected exchanges without sockets, threads or sleeps:
 ///
-///     reel::http::ScriptedClient client(io.get_executor());
+///     reel::testing::ScriptedClient client(io.get_executor());
 ///     client.expect("POST", "https://api.example/v1/jobs")
 ///         .header("Authorization", "Bearer k")
 ///         .respond(200, R"({"id":"j1"})");
@@ -15,7 +15,7 @@
 /// Each `send` is recorded (`requests()`), checked like a real client would (URL, method, header
 /// syntax: `prepare` errors), then matched against the next step: method, URL (exact or prefix),
 /// required and forbidden headers, body. A request with no step left, or one the next step does
-/// not match, fails with a `ScriptError` (category "reel.http.script", stage `prepare`), leaves
+/// not match, fails with a `ScriptError` (category "reel.testing.script", stage `prepare`), leaves
 /// the step in place and adds a sentence to `mismatches()`.
 ///
 /// A step ends in a response (head, then the body into the chooser's sink or buffered under
@@ -34,7 +34,7 @@
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
 #include <reel/http/body.hpp>
-#include <reel/http/client.hpp>
+#include <reel/http/client_concept.hpp>
 #include <reel/http/detail/chars.hpp>
 #include <reel/http/error.hpp>
 #include <reel/http/fields.hpp>
@@ -66,9 +66,9 @@
 #include <utility>
 #include <vector>
 
-namespace reel::http {
+namespace reel::testing {
 
-/// Why a `ScriptedClient` refused a request (category "reel.http.script").
+/// Why a `ScriptedClient` refused a request (category "reel.testing.script").
 enum class ScriptError {
   ok = 0,
   unexpected_request = 1,  ///< a request arrived after the script's last step was used
@@ -79,14 +79,33 @@ enum class ScriptError {
   body_mismatch,           ///< the body is not the step's, or the step's predicate refused it
 };
 
-}  // namespace reel::http
+}  // namespace reel::testing
 
 template <>
-struct std::is_error_code_enum<reel::http::ScriptError> : std::true_type {};
+struct std::is_error_code_enum<reel::testing::ScriptError> : std::true_type {};
 
-namespace reel::http {
+namespace reel::testing {
 
-/// The error category of `ScriptError`, named "reel.http.script".
+// The HTTP vocabulary the scripted client speaks.
+using http::Errc;
+using http::Request;
+using http::RequestOptions;
+using http::Response;
+using http::ResponseHead;
+using http::Stage;
+using http::Timeouts;
+using http::BodyChooser;
+using http::Field;
+using http::Fields;
+using http::SendError;
+using http::SendResult;
+using http::Url;
+using http::check_http_client;
+using http::parse_url;
+using http::Progress;
+using http::SinkRef;
+
+/// The error category of `ScriptError`, named "reel.testing.script".
 const std::error_category& script_category() noexcept;
 
 /// Makes a `std::error_code` from a `ScriptError`.
@@ -96,7 +115,7 @@ namespace detail {
 
 class ScriptCategory final : public std::error_category {
 public:
-  const char* name() const noexcept override { return "reel.http.script"; }
+  const char* name() const noexcept override { return "reel.testing.script"; }
   std::string message(int ev) const override {
     switch (static_cast<ScriptError>(ev)) {
       case ScriptError::ok: return "success";
@@ -107,7 +126,7 @@ public:
       case ScriptError::forbidden_header: return "request does not match the script: a forbidden header is present";
       case ScriptError::body_mismatch: return "request does not match the script: body";
     }
-    return "unknown reel.http.script error";
+    return "unknown reel.testing.script error";
   }
 };
 
@@ -258,7 +277,7 @@ public:
   /// Throws `std::invalid_argument` when `url` does not parse: a mistake in the script.
   ScriptStep& final_url(std::string_view url) {
     auto parsed = parse_url(url);
-    if (!parsed) throw std::invalid_argument("reel::http::ScriptStep::final_url: bad URL " + std::string(url));
+    if (!parsed) throw std::invalid_argument("reel::testing::ScriptStep::final_url: bad URL " + std::string(url));
     final_url_ = std::move(*parsed);
     return *this;
   }
@@ -352,13 +371,13 @@ private:
     }
     for (const HeaderRule& rule : required_) {
       const bool found = std::any_of(request.headers.begin(), request.headers.end(), [&](const Field& f) {
-        return detail::iequals(f.name, rule.name) && (!rule.value || f.value == *rule.value);
+        return http::detail::iequals(f.name, rule.name) && (!rule.value || f.value == *rule.value);
       });
       if (!found) {
         const auto actual = request.headers.find(rule.name);
         // Credentials are never repeated in messages, not even a test's.
-        const bool secret = detail::iequals(rule.name, "authorization") || detail::iequals(rule.name, "proxy-authorization") ||
-                            detail::iequals(rule.name, "cookie") || detail::iequals(rule.name, "x-api-key");
+        const bool secret = http::detail::iequals(rule.name, "authorization") || http::detail::iequals(rule.name, "proxy-authorization") ||
+                            http::detail::iequals(rule.name, "cookie") || http::detail::iequals(rule.name, "x-api-key");
         const std::string shown = !actual ? std::string("none") : secret ? std::string("another value") : std::string(*actual);
         why = "header " + rule.name + (rule.value && !secret ? ": " + *rule.value : std::string()) + " is required, got " + shown;
         return ScriptError::missing_header;
@@ -502,11 +521,11 @@ inline std::optional<ScriptedClient::Outcome> ScriptedClient::admit(const Reques
   auto parsed = parse_url(request.url);
   if (!parsed) return failure(parsed.error(), Stage::prepare);
   url = std::move(*parsed);
-  if (const auto ec = detail::check_request_head(request.method, url, request.headers)) {
+  if (const auto ec = http::detail::check_request_head(request.method, url, request.headers)) {
     return failure(ec, Stage::prepare);
   }
   const std::string which =
-      "reel::http::ScriptedClient: request " + std::to_string(requests_.size()) + " (" + request.method + " " +
+      "reel::testing::ScriptedClient: request " + std::to_string(requests_.size()) + " (" + request.method + " " +
       request.url + ")";
   if (steps_.empty()) {
     mismatches_.push_back(which + " is unexpected: all " + std::to_string(steps_used_) + " steps were used");
@@ -613,4 +632,4 @@ inline ScriptedClient::Played ScriptedClient::play(const ScriptStep& step, Url u
   return played;
 }
 
-}  // namespace reel::http
+}  // namespace reel::testing

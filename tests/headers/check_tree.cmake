@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: BSL-1.0
+# The tree is the architecture: a header under include/reel/<folder>/ may include reel headers of
+# its own folder and of the folders below it in LAYERS, never one above (nor <reel/reel.hpp>).
+# Also: every source file carries an SPDX license line.
+#   cmake -DROOT=<reel source dir> -P check_tree.cmake
+set(LAYERS core json time http policy job providers engine store session testing)
+set(_failures "")
+
+file(GLOB_RECURSE _headers RELATIVE "${ROOT}/include/reel" "${ROOT}/include/reel/*.hpp")
+foreach(_header IN LISTS _headers)
+  # The folder a header belongs to; the umbrellas http.hpp and json.hpp belong to theirs.
+  string(REGEX MATCH "^[^/]+" _folder "${_header}")
+  string(REGEX REPLACE "\\.hpp$" "" _folder "${_folder}")
+  if(_folder STREQUAL "reel" OR _folder STREQUAL "config")
+    continue()  # the umbrella (top) and the configuration (bottom)
+  endif()
+  list(FIND LAYERS "${_folder}" _rank)
+  if(_rank EQUAL -1)
+    list(APPEND _failures "include/reel/${_header}: folder '${_folder}' is not in the layer list of tests/headers/check_tree.cmake")
+    continue()
+  endif()
+  file(STRINGS "${ROOT}/include/reel/${_header}" _includes REGEX "^[ \t]*#[ \t]*include[ \t]*<reel/")
+  foreach(_line IN LISTS _includes)
+    string(REGEX REPLACE "^[^<]*<reel/([^>]+)>.*" "\\1" _target "${_line}")
+    string(REGEX MATCH "^[^/]+" _to "${_target}")
+    string(REGEX REPLACE "\\.hpp$" "" _to "${_to}")
+    if(_to STREQUAL "config")
+      continue()
+    endif()
+    list(FIND LAYERS "${_to}" _to_rank)
+    if(_to STREQUAL "reel" OR _to_rank GREATER _rank)
+      list(APPEND _failures "include/reel/${_header} (${_folder}) includes <reel/${_target}>, a layer above it")
+    endif()
+  endforeach()
+endforeach()
+
+foreach(_dir include tests examples tools benchmarks cmake)
+  file(GLOB_RECURSE _sources "${ROOT}/${_dir}/*.hpp" "${ROOT}/${_dir}/*.cpp" "${ROOT}/${_dir}/*.cmake"
+       "${ROOT}/${_dir}/CMakeLists.txt" "${ROOT}/${_dir}/*.sh" "${ROOT}/${_dir}/*.py" "${ROOT}/${_dir}/*.mjs")
+  foreach(_source IN LISTS _sources)
+    if(_source MATCHES "/node_modules/|/build/")
+      continue()
+    endif()
+    file(READ "${_source}" _head LIMIT 400)
+    if(NOT _head MATCHES "SPDX-License-Identifier: BSL-1\\.0")
+      file(RELATIVE_PATH _rel "${ROOT}" "${_source}")
+      list(APPEND _failures "${_rel}: no 'SPDX-License-Identifier: BSL-1.0' line at the top")
+    endif()
+  endforeach()
+endforeach()
+
+if(_failures)
+  list(JOIN _failures "\n  " _text)
+  message(FATAL_ERROR "tree check failed:\n  ${_text}")
+endif()
+list(LENGTH _headers _count)
+message(STATUS "tree check: ${_count} headers follow the layers (${LAYERS}); every source has an SPDX line")
