@@ -3,7 +3,7 @@
 # Runs one example program (or the demo program) against the provider simulator and checks what
 # it did: its exit status, its output, the video files, and the simulator's counters.
 #   example_test.sh SIMULATOR CASE PROGRAM [DEMO_CONFIG]
-# CASE: logging_client venice_minimal lumenfall_minimal batch quote_budget custom_poll_policy resume_from_handle demo
+# CASE: quickstart provider_by_name logging_client venice_minimal lumenfall_minimal batch quote_budget custom_poll_policy resume_from_handle demo
 set -euo pipefail
 
 simulator=$1 case=$2 program=$3 demo_config=${4:-}
@@ -82,6 +82,30 @@ expect_mp4() {  # expect_mp4 FILE: complete (ftyp first), and decodable where ff
 
 fast='{"job": {"duration_ms": 1500}}'
 case "${case}" in
+  quickstart)  # the README's first program
+    start_simulator "${fast}"
+    run 0
+    expect_output "wrote gondola.mp4"
+    expect_mp4 gondola.mp4
+    expect_counter '"jobs_created":1'
+    expect_counter '"cleaned":true'
+    unset VENICE_API_KEY  # no key: refused before anything is sent
+    run 1
+    expect_output "no API key is configured"
+    expect_counter '"jobs_created":1'
+    ;;
+  provider_by_name)  # the README's second program
+    start_simulator "${fast}"
+    run 0 venice v.mp4
+    expect_output "succeeded via venice"
+    expect_mp4 v.mp4
+    run 0 lumenfall l.mp4 sora-2
+    expect_output "succeeded via lumenfall"
+    expect_mp4 l.mp4
+    expect_counter '"jobs_created":2'
+    run 2 pika
+    expect_output "no provider \"pika\" (known: venice, lumenfall)"
+    ;;
   venice_minimal)
     start_simulator "${fast}"
     run 0 venice.mp4
