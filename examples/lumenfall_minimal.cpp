@@ -1,44 +1,21 @@
 // SPDX-License-Identifier: BSL-1.0
 // Minimal Lumenfall: one text-to-video job from submit to a verified MP4 on disk, with its
-// progress printed as it goes.
+// progress printed as it goes, inside a coroutine.
 //
 //   LUMENFALL_API_KEY=... example_lumenfall_minimal [output.mp4]
 //
 // LUMENFALL_BASE_URL overrides the API (default https://api.lumenfall.ai/openai/v1); the tests
 // point it at the provider simulator. Exit status 0 when the video was written.
-#include <reel/http/client.hpp>
-#include <reel/engine/video_job.hpp>
-#include <reel/providers/lumenfall.hpp>
+#include <reel/reel.hpp>
 
-#include <asio/awaitable.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
-
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <string>
 
 namespace {
 
-asio::awaitable<int> make_video(reel::http::Client& http, std::filesystem::path output) {
-  reel::Lumenfall lumenfall;
-  lumenfall.api_key = std::getenv("LUMENFALL_API_KEY") ? std::getenv("LUMENFALL_API_KEY") : "";
-  if (const char* url = std::getenv("LUMENFALL_BASE_URL")) lumenfall.base_url = url;
-
-  reel::job::Account account;
-  reel::JobOptions options;
-  options.deadline = reel::steady_clock().now() + std::chrono::minutes(15);
-  options.on_progress = [last = std::string()](const reel::job::JobProgress& p) mutable {
-    std::string line = std::string(reel::job::to_string(p.stage));
-    if (p.percent) line += " " + std::to_string(*p.percent) + "%";
-    if (line != last) std::printf("%s\n", line.c_str());  // each change once
-    last = line;
-  };
-  reel::VideoJob<reel::Lumenfall, reel::http::Client> job(http, lumenfall, account, options);
-
+asio::awaitable<int> make_video(reel::Session<reel::Lumenfall>& lumenfall, std::filesystem::path output) {
   // Lumenfall's own request type: every field of its API is reachable.
   reel::lumenfall::CreateRequest request;
   request.model = "sora-2";
@@ -46,7 +23,7 @@ asio::awaitable<int> make_video(reel::http::Client& http, std::filesystem::path 
   request.seconds = "4";
   request.size = "1280x720";
   // A named local, not a temporary, in the co_await expression (GCC 12).
-  const reel::job::Outcome outcome = co_await job.generate(request, output);
+  const reel::Outcome outcome = co_await lumenfall.generate(request, output);
   if (!outcome.ok()) {
     std::fprintf(stderr, "%s: %s\n", std::string(reel::job::to_string(outcome.kind)).c_str(),
                  outcome.error.message().c_str());
@@ -61,10 +38,17 @@ asio::awaitable<int> make_video(reel::http::Client& http, std::filesystem::path 
 
 int main(int argc, char** argv) {
   const std::filesystem::path output = argc > 1 ? argv[1] : "lumenfall.mp4";
+  reel::SessionOptions options;
+  options.job.on_progress = [last = std::string()](const reel::JobProgress& p) mutable {
+    std::string line = std::string(reel::job::to_string(p.stage));
+    if (p.percent) line += " " + std::to_string(*p.percent) + "%";
+    if (line != last) std::printf("%s\n", line.c_str());  // each change once
+    last = line;
+  };
   asio::io_context io;
-  reel::http::Client http(io.get_executor());
+  reel::Session lumenfall(io, reel::Lumenfall::from_env(), options);
   int status = 1;
-  asio::co_spawn(io, make_video(http, output), [&status](std::exception_ptr e, int s) { status = e ? 1 : s; });
+  asio::co_spawn(io, make_video(lumenfall, output), [&status](std::exception_ptr e, int s) { status = e ? 1 : s; });
   io.run();
   return status;
 }
