@@ -6,13 +6,7 @@
 //
 // VENICE_BASE_URL overrides the API (the tests use the simulator). Exit status: 0 video written,
 // 3 over budget (nothing submitted), 1 anything else.
-#include <reel/http/client.hpp>
-#include <reel/engine/video_job.hpp>
-#include <reel/providers/venice.hpp>
-
-#include <asio/awaitable.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
+#include <reel/reel.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -23,16 +17,7 @@
 
 namespace {
 
-asio::awaitable<int> generate_within(reel::http::Client& http, double budget_usd, std::filesystem::path output) {
-  reel::Venice venice;
-  venice.api_key = std::getenv("VENICE_API_KEY") ? std::getenv("VENICE_API_KEY") : "";
-  if (const char* url = std::getenv("VENICE_BASE_URL")) venice.base_url = url;
-  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
-  reel::JobOptions options;
-  options.deadline = reel::steady_clock().now() + std::chrono::minutes(20);
-  options.validate_before_submit = true;  // checked against the model's constraints first
-  reel::VideoJob<reel::Venice, reel::http::Client> job(http, venice, account, options);
-
+asio::awaitable<int> generate_within(reel::Session<reel::Venice>& venice, double budget_usd, std::filesystem::path output) {
   reel::venice::QueueRequest request;
   request.model = "wan-2.5-preview-text-to-video";
   request.prompt = "A time-lapse of clouds rolling over mountain peaks";
@@ -40,7 +25,7 @@ asio::awaitable<int> generate_within(reel::http::Client& http, double budget_usd
   request.resolution = "1080p";
   request.aspect_ratio = "16:9";
 
-  const auto price = co_await job.quote(request);
+  const auto price = co_await venice.quote(request);
   if (!price) {
     std::fprintf(stderr, "no quote: %s\n", price.error().message().c_str());
     co_return 1;
@@ -50,7 +35,7 @@ asio::awaitable<int> generate_within(reel::http::Client& http, double budget_usd
     co_return 3;
   }
   std::printf("quote $%.2f is within the budget of $%.2f: generating\n", *price, budget_usd);
-  const reel::job::Outcome outcome = co_await job.generate(request, output);
+  const reel::Outcome outcome = co_await venice.generate(request, output);
   if (!outcome.ok()) {
     std::fprintf(stderr, "%s: %s\n", std::string(reel::job::to_string(outcome.kind)).c_str(),
                  outcome.error.message().c_str());
@@ -65,10 +50,13 @@ asio::awaitable<int> generate_within(reel::http::Client& http, double budget_usd
 int main(int argc, char** argv) {
   const double budget = argc > 1 ? std::strtod(argv[1], nullptr) : 1.00;
   const std::filesystem::path output = argc > 2 ? argv[2] : "quoted.mp4";
+  reel::SessionOptions options;
+  options.timeout = std::chrono::minutes(20);
+  options.job.validate_before_submit = true;  // checked against the model's constraints first
   asio::io_context io;
-  reel::http::Client http(io.get_executor());
+  reel::Session venice(io, reel::Venice::from_env(), options);
   int status = 1;
-  asio::co_spawn(io, generate_within(http, budget, output), [&status](std::exception_ptr e, int s) { status = e ? 1 : s; });
+  asio::co_spawn(io, generate_within(venice, budget, output), [&status](std::exception_ptr e, int s) { status = e ? 1 : s; });
   io.run();
   return status;
 }
