@@ -9,14 +9,7 @@
 // VENICE_BASE_URL overrides the API for `submit` (the tests use the simulator); `finish` uses the
 // URL in the handle. The handle holds no API key, but Venice's one-time download link is a secret
 // of its own: store it as you would the video. Exit status 0 on success.
-#include <reel/http/client.hpp>
-#include <reel/engine/video_job.hpp>
-#include <reel/json.hpp>
-#include <reel/providers/venice.hpp>
-
-#include <asio/awaitable.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
+#include <reel/reel.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -28,10 +21,6 @@
 #include <string>
 
 namespace {
-
-using Job = reel::VideoJob<reel::Venice, reel::http::Client>;
-
-std::string api_key() { return std::getenv("VENICE_API_KEY") ? std::getenv("VENICE_API_KEY") : ""; }
 
 // Writes `handle` to `path` whole or not at all (temporary file, then rename).
 bool save(const reel::job::JobHandle& handle, const std::filesystem::path& path) {
@@ -49,14 +38,11 @@ bool save(const reel::job::JobHandle& handle, const std::filesystem::path& path)
 }
 
 asio::awaitable<int> submit(reel::http::Client& http, std::filesystem::path handle_file) {
-  reel::Venice venice{api_key()};
-  if (const char* url = std::getenv("VENICE_BASE_URL")) venice.base_url = url;
-  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
-  reel::JobOptions options;
+  reel::Session venice(http, reel::Venice::from_env());
+  auto job = venice.make_job();  // the VideoJob underneath, one step at a time
   bool saved = false;
   // Called as soon as the provider accepted the job: persist the handle before anything else.
-  options.on_submitted = [&](const reel::job::JobHandle& handle) { saved = save(handle, handle_file); };
-  Job job(http, venice, account, options);
+  job.options().on_submitted = [&](const reel::JobHandle& handle) { saved = save(handle, handle_file); };
 
   reel::venice::QueueRequest request;
   request.model = "grok-imagine-text-to-video-private";  // a private model: a one-time download link
@@ -82,13 +68,13 @@ asio::awaitable<int> finish(reel::http::Client& http, std::filesystem::path hand
     std::fprintf(stderr, "%s: %s\n", handle_file.c_str(), handle.error().message().c_str());
     co_return 1;
   }
-  const reel::Venice venice{api_key(), handle->base_url};
-  reel::job::Account account(reel::steady_clock(), reel::Venice::default_limits());
-  reel::JobOptions options;
-  options.deadline = reel::steady_clock().now() + std::chrono::minutes(15);
-  Job job(http, venice, account, *handle, options);  // resumed: never submitted again
-
-  const reel::job::Outcome outcome = co_await job.finish(output);
+  reel::Venice provider = reel::Venice::from_env();
+  provider.base_url = handle->base_url;  // the API the job was submitted to
+  reel::SessionOptions options;
+  options.timeout = std::chrono::minutes(15);
+  reel::Session venice(http, provider, options);
+  // Resumed: never submitted again (a handle of another provider or API is refused).
+  const reel::Outcome outcome = co_await venice.resume(*handle, output);
   if (!outcome.ok()) {
     std::fprintf(stderr, "%s: %s\n", std::string(reel::job::to_string(outcome.kind)).c_str(),
                  outcome.error.message().c_str());
