@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -25,6 +26,9 @@ using reel_test::RoutingClient;
 
 using VeniceJob = reel::VideoJob<reel::Venice, RoutingClient>;
 using LumenfallJob = reel::VideoJob<reel::Lumenfall, RoutingClient>;
+// A job may be in flight: it is neither copied nor moved (runners hold references to it).
+static_assert(!std::is_move_constructible_v<VeniceJob> && !std::is_copy_constructible_v<VeniceJob>);
+static_assert(!std::is_move_assignable_v<LumenfallJob> && !std::is_copy_assignable_v<LumenfallJob>);
 
 template <class World>
 struct BasicRunner {
