@@ -7,9 +7,11 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/error_category.hpp>
 #include <reel/core/result.hpp>
 #include <reel/engine/account.hpp>
 #include <reel/engine/batch.hpp>
+#include <reel/engine/job_options.hpp>
 #include <reel/engine/runner.hpp>
 #include <reel/engine/video_job.hpp>
 #include <reel/http.hpp>
@@ -22,6 +24,7 @@
 #include <reel/job/request.hpp>
 #include <reel/job/status.hpp>
 #include <reel/json.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/policy/hints.hpp>
 #include <reel/policy/poll.hpp>
 #include <reel/policy/rate_limiter.hpp>

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 
 namespace {
 
@@ -73,4 +75,26 @@ TEST(Result, VoidHoldsSuccessOrError) {
   EXPECT_THROW(bad.value(), reel::BadResultAccess<std::error_code>);
   reel::Result<void, std::string> text = reel::fail(std::string("why"));
   EXPECT_EQ(std::move(text).error(), "why");
+}
+
+// error() has an overload for every value category, in both Results: an lvalue's error can be
+// changed or moved from, an rvalue's is moved out.
+TEST(Result, ErrorForEveryValueCategory) {
+  using R = reel::Result<int, std::string>;
+  using V = reel::Result<void, std::string>;
+  static_assert(std::is_same_v<decltype(std::declval<R&>().error()), std::string&>);
+  static_assert(std::is_same_v<decltype(std::declval<const R&>().error()), const std::string&>);
+  static_assert(std::is_same_v<decltype(std::declval<R&&>().error()), std::string&&>);
+  static_assert(std::is_same_v<decltype(std::declval<const R&&>().error()), const std::string&&>);
+  static_assert(std::is_same_v<decltype(std::declval<V&>().error()), std::string&>);
+  static_assert(std::is_same_v<decltype(std::declval<const V&>().error()), const std::string&>);
+  static_assert(std::is_same_v<decltype(std::declval<V&&>().error()), std::string&&>);
+  static_assert(std::is_same_v<decltype(std::declval<const V&&>().error()), const std::string&&>);
+  R r = reel::fail(std::string("first"));
+  r.error() += " and more";
+  const std::string moved = std::move(r.error());
+  EXPECT_EQ(moved, "first and more");
+  V v = reel::fail(std::string("why"));
+  v.error() = "because";
+  EXPECT_EQ(v.error(), "because");
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -25,6 +26,9 @@ using reel_test::RoutingClient;
 
 using VeniceJob = reel::VideoJob<reel::Venice, RoutingClient>;
 using LumenfallJob = reel::VideoJob<reel::Lumenfall, RoutingClient>;
+// A job may be in flight: it is neither copied nor moved (runners hold references to it).
+static_assert(!std::is_move_constructible_v<VeniceJob> && !std::is_copy_constructible_v<VeniceJob>);
+static_assert(!std::is_move_assignable_v<LumenfallJob> && !std::is_copy_assignable_v<LumenfallJob>);
 
 template <class World>
 struct BasicRunner {
@@ -207,7 +211,7 @@ TYPED_TEST(RunnerTest, JobsAddedWhileRunningRunToo) {
 // max_in_flight: the first jobs are polled and finished while the later creates wait.
 TYPED_TEST(RunnerTest, AJobWaitingForACreateSlotHoldsNoPlace) {
   reel::job::AccountLimits limits;
-  limits.limits["queue"] = reel::policy::RateLimit{3, std::chrono::minutes(1), 1s, 5s};
+  limits.limits[reel::policy::Bucket::create] = reel::policy::RateLimit{3, std::chrono::minutes(1), 1s, 5s};
   typename TestFixture::Runner r(2, limits);
   const auto start = r.world.clock.now();
   r.add(9, 0);
@@ -260,30 +264,31 @@ TYPED_TEST(RunnerTest, AJobPlansItsFirstPollAgainOnceTheAccountLearnedTheEstimat
     co_return ha && hb ? 0 : 1;
   };
   ASSERT_EQ(r.world.run(submit_both()), 0);
-  a.start_wait(r.world.dir / "a.mp4");
-  b.start_wait(r.world.dir / "b.mp4");
-  const auto planned = b.next_poll_at();
-  EXPECT_FALSE(b.replan_first_poll()) << "nothing learned yet";
+  using Steps = reel::detail::SchedulerAccess;  // the steps JobRunner drives
+  Steps::start_wait(a, r.world.dir / "a.mp4");
+  Steps::start_wait(b, r.world.dir / "b.mp4");
+  const auto planned = Steps::next_poll_at(b);
+  EXPECT_FALSE(Steps::replan_first_poll(b)) << "nothing learned yet";
   auto poll_a = [&]() -> asio::awaitable<int> {
-    auto next = co_await a.poll_once();
+    auto next = co_await Steps::poll_once(a);
     co_return next ? 0 : 1;
   };
   ASSERT_EQ(r.world.run(poll_a()), 0);
-  const auto replanned = b.replan_first_poll();
+  const auto replanned = Steps::replan_first_poll(b);
   ASSERT_TRUE(replanned);
   EXPECT_GT(*replanned - planned, 30s) << "a 60 s job is first polled near its end, not after 3 s";
-  EXPECT_FALSE(b.replan_first_poll()) << "once";
+  EXPECT_FALSE(Steps::replan_first_poll(b)) << "once";
   // What a scheduler short of polls ranks it by: its video is expected 60 s after its submit.
-  ASSERT_TRUE(b.expected_ready_at());
-  EXPECT_GT(*b.expected_ready_at() - planned, 50s);
-  EXPECT_LT(*b.expected_ready_at() - planned, 60s);
+  ASSERT_TRUE(Steps::expected_ready_at(b));
+  EXPECT_GT(*Steps::expected_ready_at(b) - planned, 50s);
+  EXPECT_LT(*Steps::expected_ready_at(b) - planned, 60s);
 }
 
 // A create whose account has no slot before the job's deadline is known at once: the job ends
 // `deadline` without being sent (no money spent), instead of waiting for a slot that is too late.
 TYPED_TEST(RunnerTest, ACreateThatCannotBeSentBeforeItsDeadlineIsNeverSent) {
   reel::job::AccountLimits limits;
-  limits.limits["queue"] = reel::policy::RateLimit{2, std::chrono::minutes(1), 1s, 5s};
+  limits.limits[reel::policy::Bucket::create] = reel::policy::RateLimit{2, std::chrono::minutes(1), 1s, 5s};
   typename TestFixture::Runner r(8, limits);
   const auto start = r.world.clock.now();
   r.options_.deadline = start + 30s;

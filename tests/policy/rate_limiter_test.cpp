@@ -27,6 +27,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using reel::policy::Bucket;
 using reel::policy::Duration;
 using reel::policy::RateLimit;
 using reel::policy::RateLimiter;
@@ -38,7 +39,7 @@ struct Grants {
   std::vector<int> aborted;
 };
 
-asio::awaitable<void> request(RateLimiter& limiter, reel::Clock& clock, std::string bucket, int id,
+asio::awaitable<void> request(RateLimiter& limiter, reel::Clock& clock, Bucket bucket, int id,
                               reel::Clock::time_point start, Grants& grants) {
   const std::error_code ec = co_await limiter.acquire(bucket);
   if (ec) {
@@ -76,10 +77,10 @@ TYPED_TEST_SUITE(RateLimiterOn, Clocks, ClockNames);
 TYPED_TEST(RateLimiterOn, NeverMoreThanTheLimitInAnyWindowAndInArrivalOrder) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{40, 60s, 1s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{40, 60s, 1s}}});
   Grants grants;
   const auto start = clock.now();
-  for (int i = 0; i < 130; ++i) asio::co_spawn(io, request(limiter, clock, "queue", i, start, grants), asio::detached);
+  for (int i = 0; i < 130; ++i) asio::co_spawn(io, request(limiter, clock, Bucket::create, i, start, grants), asio::detached);
   clock.run(io);
   ASSERT_EQ(grants.at.size(), 130u);
   for (std::size_t i = 0; i < grants.at.size(); ++i) EXPECT_EQ(grants.at[i].first, static_cast<int>(i)) << "FIFO";
@@ -100,14 +101,14 @@ TYPED_TEST(RateLimiterOn, NeverMoreThanTheLimitInAnyWindowAndInArrivalOrder) {
 TYPED_TEST(RateLimiterOn, BucketsAreIndependentAndUnknownOnesUnlimited) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{1, 60s, 0s}}, {"retrieve", RateLimit{2, 60s, 0s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{1, 60s, 0s}}, {Bucket::status, RateLimit{2, 60s, 0s}}});
   Grants grants;
   const auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "queue", 1, start, grants), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "queue", 2, start, grants), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 3, start, grants), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 4, start, grants), asio::detached);
-  for (int i = 0; i < 5; ++i) asio::co_spawn(io, request(limiter, clock, "download", 10 + i, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 2, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 3, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 4, start, grants), asio::detached);
+  for (int i = 0; i < 5; ++i) asio::co_spawn(io, request(limiter, clock, Bucket::download, 10 + i, start, grants), asio::detached);
   clock.run(io);
   std::map<int, Elapsed> when(grants.at.begin(), grants.at.end());
   EXPECT_TRUE(near<TypeParam>(when.at(1), 0s));
@@ -120,30 +121,30 @@ TYPED_TEST(RateLimiterOn, BucketsAreIndependentAndUnknownOnesUnlimited) {
 TYPED_TEST(RateLimiterOn, A429PausesTheBucketForTheServersWait) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{40, Duration(60s), Duration(1s), Duration(5s)}},
-                              {"retrieve", RateLimit{120, Duration(60s), Duration(1s), Duration(5s)}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{40, Duration(60s), Duration(1s), Duration(5s)}},
+                              {Bucket::status, RateLimit{120, Duration(60s), Duration(1s), Duration(5s)}}});
   reel::policy::ServerHints hints;
   hints.rate_limit_reset = Duration(20s);
   hints.rate_limit_remaining = 0;
-  limiter.record("retrieve", 429, hints);
+  limiter.record(Bucket::status, 429, hints);
   Grants grants;
   const auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 1, start, grants), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "queue", 2, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 2, start, grants), asio::detached);
   clock.run(io);
   std::map<int, Elapsed> when(grants.at.begin(), grants.at.end());
   EXPECT_TRUE(near<TypeParam>(when.at(1), 20s));
   EXPECT_TRUE(near<TypeParam>(when.at(2), 0s));  // the pause is per bucket
   // A 429 without hints pauses for pause_after_429 (5 s); no requests remaining pauses until reset.
-  limiter.record("queue", 429);
+  limiter.record(Bucket::create, 429);
   reel::policy::ServerHints empty;
   empty.rate_limit_remaining = 0;
   empty.rate_limit_reset = Duration(7s);
-  limiter.record("retrieve", 200, empty);
+  limiter.record(Bucket::status, 200, empty);
   Grants later;
   const auto t1 = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "queue", 3, t1, later), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 4, t1, later), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 3, t1, later), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 4, t1, later), asio::detached);
   clock.run(io);
   std::map<int, Elapsed> when2(later.at.begin(), later.at.end());
   EXPECT_TRUE(near<TypeParam>(when2.at(3), 5s));
@@ -153,14 +154,14 @@ TYPED_TEST(RateLimiterOn, A429PausesTheBucketForTheServersWait) {
 TYPED_TEST(RateLimiterOn, A429WithRequestsRemainingIgnoresTheWindowReset) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"retrieve", RateLimit{120, 60s, 1s, 2s}}});
+  RateLimiter limiter(clock, {{Bucket::status, RateLimit{120, 60s, 1s, 2s}}});
   reel::policy::ServerHints hints;
   hints.rate_limit_reset = Duration(50s);  // the end of the minute...
   hints.rate_limit_remaining = 100;        // ...but the limit is not what refused it
-  limiter.record("retrieve", 429, hints);
+  limiter.record(Bucket::status, 429, hints);
   Grants grants;
   const auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 1, start, grants), asio::detached);
   clock.run(io);
   EXPECT_TRUE(near<TypeParam>(grants.at.at(0).second, 2s));
 }
@@ -170,42 +171,42 @@ TYPED_TEST(RateLimiterOn, AbuseGuardPausesEverythingAfterTooManyFailures) {
   TypeParam clock;
   RateLimiter limiter(clock, {}, reel::policy::FailureGuard{10, 30s});
   for (int i = 0; i < 9; ++i) {
-    limiter.record("retrieve", i % 2 == 0 ? 500 : 0);
+    limiter.record(Bucket::status, i % 2 == 0 ? 500 : 0);
     clock.advance(1s);
   }
   Grants grants;
   auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 1, start, grants), asio::detached);
   clock.run(io);
   EXPECT_TRUE(near<TypeParam>(grants.at.at(0).second, 0s));  // 9 failures: still fine
-  limiter.record("queue", 503);           // the 10th, at t = 9 s
+  limiter.record(Bucket::create, 503);           // the 10th, at t = 9 s
   EXPECT_EQ(limiter.recent_failures(), 10u);
   start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "anything", 2, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::quote, 2, start, grants), asio::detached);
   clock.run(io);
   // The first failure (t = 0) leaves the 30 s window at t = 30 s: 21 s from now.
   EXPECT_TRUE(near<TypeParam>(grants.at.at(1).second, 21s));
-  limiter.record("retrieve", 404);  // 4xx counts as well
-  limiter.record("retrieve", 200);  // success does not
+  limiter.record(Bucket::status, 404);  // 4xx counts as well
+  limiter.record(Bucket::status, 200);  // success does not
   EXPECT_EQ(limiter.recent_failures(), 10u);
 }
 
 TYPED_TEST(RateLimiterOn, CancelledWaiterGivesItsSlotBack) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{1, 60s, 0s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{1, 60s, 0s}}});
   Grants grants;
   const auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "queue", 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 1, start, grants), asio::detached);
   asio::cancellation_signal signal;
-  asio::co_spawn(io, request(limiter, clock, "queue", 2, start, grants), asio::bind_cancellation_slot(signal.slot(), asio::detached));
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 2, start, grants), asio::bind_cancellation_slot(signal.slot(), asio::detached));
   io.poll();
   EXPECT_EQ(limiter.waiting(), 1u);
   signal.emit(asio::cancellation_type::terminal);
   io.poll();
   EXPECT_EQ(grants.aborted, std::vector<int>{2});
   EXPECT_EQ(limiter.waiting(), 0u);
-  asio::co_spawn(io, request(limiter, clock, "queue", 3, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 3, start, grants), asio::detached);
   clock.run(io);
   ASSERT_EQ(grants.at.size(), 2u);
   EXPECT_EQ(grants.at[1].first, 3);
@@ -215,16 +216,16 @@ TYPED_TEST(RateLimiterOn, CancelledWaiterGivesItsSlotBack) {
 TYPED_TEST(RateLimiterOn, PauseArrivingWhileWaitingIsHonoured) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{1, 10s, 0s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{1, 10s, 0s}}});
   Grants grants;
   const auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "queue", 1, start, grants), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "queue", 2, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 2, start, grants), asio::detached);
   io.poll();
   clock.advance(5s);
   reel::policy::ServerHints hints;
   hints.retry_after = Duration(30s);
-  limiter.record("queue", 429, hints);  // at t = 5 s: paused until t = 35 s
+  limiter.record(Bucket::create, 429, hints);  // at t = 5 s: paused until t = 35 s
   clock.run(io);
   ASSERT_EQ(grants.at.size(), 2u);
   EXPECT_TRUE(near<TypeParam>(grants.at[1].second, 35s));
@@ -239,11 +240,11 @@ namespace {
 TYPED_TEST(RateLimiterOn, ASlotPastTheDeadlineIsRefusedAtOnceAndGivenBack) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{1, 60s, 0s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{1, 60s, 0s}}});
   const auto start = clock.now();
   std::vector<std::pair<std::error_code, Elapsed>> results;
   auto take = [&](std::optional<reel::Clock::time_point> deadline) -> asio::awaitable<void> {
-    const std::error_code ec = co_await limiter.acquire("queue", deadline);
+    const std::error_code ec = co_await limiter.acquire(Bucket::create, deadline);
     results.emplace_back(ec, clock.now() - start);
   };
   asio::co_spawn(io, take(std::nullopt), asio::detached);
@@ -269,13 +270,13 @@ namespace {
 TYPED_TEST(RateLimiterOn, NineRequestsOnThreePerMinuteComeInGroupsOfThree) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{3, 60s, 1s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{3, 60s, 1s}}});
   const auto start = clock.now();
   const auto deadline = start + 10min;
   std::vector<std::pair<int, Elapsed>> granted;
   std::vector<std::pair<int, std::error_code>> refused;
   auto take = [&](int id) -> asio::awaitable<void> {
-    const std::error_code ec = co_await limiter.acquire("queue", deadline);
+    const std::error_code ec = co_await limiter.acquire(Bucket::create, deadline);
     if (ec) {
       refused.emplace_back(id, ec);
     } else {
@@ -301,16 +302,16 @@ TYPED_TEST(RateLimiterOn, APauseOnABucketCreatedWhileWaitingIsHonoured) {
   TypeParam clock;
   RateLimiter limiter(clock, {}, reel::policy::FailureGuard{2, 30s});
   const auto start = clock.now();
-  limiter.record("other", 500);
-  limiter.record("other", 500);  // the guard holds everything until t = 30 s
+  limiter.record(Bucket::cleanup, 500);
+  limiter.record(Bucket::cleanup, 500);  // the guard holds everything until t = 30 s
   Grants grants;
-  asio::co_spawn(io, request(limiter, clock, "x", 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::models, 1, start, grants), asio::detached);
   io.poll();
   EXPECT_EQ(limiter.waiting(), 1u);
   clock.advance(5s);
   reel::policy::ServerHints hints;
   hints.retry_after = Duration(60s);
-  limiter.record("x", 429, hints);  // at t = 5 s: "x" paused until t = 65 s
+  limiter.record(Bucket::models, 429, hints);  // at t = 5 s: models paused until t = 65 s
   clock.run(io);
   ASSERT_EQ(grants.at.size(), 1u);
   EXPECT_TRUE(near<TypeParam>(grants.at[0].second, 65s));
@@ -319,32 +320,32 @@ TYPED_TEST(RateLimiterOn, APauseOnABucketCreatedWhileWaitingIsHonoured) {
 // Hints built by hand are not bounded by parsing; the pause they bring is, and never overflows.
 TYPED_TEST(RateLimiterOn, WhenGrantedSaysWhenABatchGoesOutAndReservesNothing) {
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{40, 60s, 1s}}});
-  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 40) - clock.now(), 0s));
-  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 41) - clock.now(), 61s));
-  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 100) - clock.now(), 122s));
-  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("unlimited", 1000) - clock.now(), 0s));
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{40, 60s, 1s}}});
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted(Bucket::create, 40) - clock.now(), 0s));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted(Bucket::create, 41) - clock.now(), 61s));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted(Bucket::create, 100) - clock.now(), 122s));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted(Bucket::download, 1000) - clock.now(), 0s));
   // Nothing was reserved: all 40 slots of the first window are still free.
-  for (int i = 0; i < 40; ++i) EXPECT_FALSE(limiter.try_acquire("queue")) << i;
-  EXPECT_TRUE(limiter.try_acquire("queue"));
-  EXPECT_TRUE(near<TypeParam>(limiter.when_granted("queue", 1) - clock.now(), 61s));
+  for (int i = 0; i < 40; ++i) EXPECT_FALSE(limiter.try_acquire(Bucket::create)) << i;
+  EXPECT_TRUE(limiter.try_acquire(Bucket::create));
+  EXPECT_TRUE(near<TypeParam>(limiter.when_granted(Bucket::create, 1) - clock.now(), 61s));
 }
 
 TYPED_TEST(RateLimiterOn, HugeHandMadeHintsPauseForAtMostTheCap) {
   asio::io_context io;
   TypeParam clock;
-  RateLimiter limiter(clock, {{"queue", RateLimit{10, 60s, 0s}}});
+  RateLimiter limiter(clock, {{Bucket::create, RateLimit{10, 60s, 0s}}});
   reel::policy::ServerHints hints;
   hints.retry_after = Duration::max();
-  limiter.record("queue", 429, hints);
+  limiter.record(Bucket::create, 429, hints);
   reel::policy::ServerHints reset;
   reset.rate_limit_remaining = 0;
   reset.rate_limit_reset = Duration::max();
-  limiter.record("retrieve", 200, reset);
+  limiter.record(Bucket::status, 200, reset);
   Grants grants;
   const auto start = clock.now();
-  asio::co_spawn(io, request(limiter, clock, "queue", 1, start, grants), asio::detached);
-  asio::co_spawn(io, request(limiter, clock, "retrieve", 2, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::create, 1, start, grants), asio::detached);
+  asio::co_spawn(io, request(limiter, clock, Bucket::status, 2, start, grants), asio::detached);
   clock.run(io);
   std::map<int, Elapsed> when(grants.at.begin(), grants.at.end());
   ASSERT_EQ(when.size(), 2u);

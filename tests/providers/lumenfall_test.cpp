@@ -71,8 +71,9 @@ TEST(LumenfallRequests, TraitsConstants) {
   EXPECT_EQ(Lumenfall::name, "lumenfall");
   EXPECT_TRUE(Lumenfall::idempotent_create);
   EXPECT_FALSE(Lumenfall::has_models);
-  EXPECT_EQ(Lumenfall::create_bucket, "create");
-  EXPECT_EQ(Lumenfall::status_bucket, "status");
+  EXPECT_EQ(Lumenfall::create_bucket, reel::policy::Bucket::create);
+  EXPECT_EQ(Lumenfall::status_bucket, reel::policy::Bucket::status);
+  EXPECT_EQ(reel::policy::to_string(Lumenfall::create_bucket), "create");
   EXPECT_EQ(Lumenfall{}.base_url, "https://api.lumenfall.ai/openai/v1");
 }
 

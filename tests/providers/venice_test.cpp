@@ -106,8 +106,13 @@ TEST(JobErrors, MessageJoinsCodeAndProviderMessage) {
 TEST(VeniceRequests, TraitsConstants) {
   EXPECT_EQ(Venice::name, "venice");
   EXPECT_FALSE(Venice::idempotent_create);
-  EXPECT_EQ(Venice::create_bucket, "queue");
-  EXPECT_EQ(Venice::status_bucket, "retrieve");
+  EXPECT_EQ(Venice::create_bucket, reel::policy::Bucket::create);
+  EXPECT_EQ(Venice::status_bucket, reel::policy::Bucket::status);
+  // Venice's documented limits: 40 creates and 120 polls a minute.
+  const reel::job::AccountLimits limits = Venice::default_limits();
+  EXPECT_EQ(limits.limits.at(reel::policy::Bucket::create).requests, 40);
+  EXPECT_EQ(limits.limits.at(reel::policy::Bucket::status).requests, 120);
+  EXPECT_EQ(limits.limits.at(reel::policy::Bucket::status).window, std::chrono::minutes(1));
   EXPECT_TRUE(Venice::has_models);
   EXPECT_EQ(Venice{}.base_url, "https://api.venice.ai/api/v1");
   EXPECT_TRUE(Venice{}.revoke_download_url);

@@ -26,6 +26,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using reel::policy::Bucket;
 using reel::policy::LimiterState;
 using reel::policy::RateLimit;
 using reel::policy::RateLimiter;
@@ -41,16 +42,16 @@ std::filesystem::path scratch(const std::string& name) {
 
 TEST(LimiterFile, FormatAndParseRoundTripAndGarbageIsSkipped) {
   LimiterState s;
-  s.buckets["queue"].grants = {10, 20, 30};
-  s.buckets["queue"].paused_until = 99;
-  s.buckets["retrieve"].grants = {5};
+  s.buckets[Bucket::create].grants = {10, 20, 30};
+  s.buckets[Bucket::create].paused_until = 99;
+  s.buckets[Bucket::status].grants = {5};
   s.failures = {1, 2};
   const std::string text = LimiterFile::format(s);
   const LimiterState back = LimiterFile::parse(text);
   ASSERT_EQ(back.buckets.size(), 2u);
-  EXPECT_EQ(back.buckets.at("queue").grants, (std::deque<std::int64_t>{10, 20, 30}));
-  EXPECT_EQ(back.buckets.at("queue").paused_until, 99);
-  EXPECT_EQ(back.buckets.at("retrieve").grants, (std::deque<std::int64_t>{5}));
+  EXPECT_EQ(back.buckets.at(Bucket::create).grants, (std::deque<std::int64_t>{10, 20, 30}));
+  EXPECT_EQ(back.buckets.at(Bucket::create).paused_until, 99);
+  EXPECT_EQ(back.buckets.at(Bucket::status).grants, (std::deque<std::int64_t>{5}));
   EXPECT_EQ(back.failures, (std::deque<std::int64_t>{1, 2}));
   for (const char* junk : {"", "\n\n", "b\n", "b queue x 1\n", "b  1 2\n", "zzz\n", "f x y\n", "b q 1 2 1x\n"}) {
     const LimiterState odd = LimiterFile::parse(junk);
@@ -59,9 +60,21 @@ TEST(LimiterFile, FormatAndParseRoundTripAndGarbageIsSkipped) {
   }
 }
 
+// A file written when buckets were named by strings: Venice's names read as the buckets they
+// were, other names are skipped, nothing throws.
+TEST(LimiterFile, TheOlderFormatReadsAsTheSameBuckets) {
+  const LimiterState old = LimiterFile::parse("b queue 7 10 20\nb retrieve 0 5\nb acme.create 0 1\nf 3\n");
+  ASSERT_EQ(old.buckets.size(), 2u);
+  EXPECT_EQ(old.buckets.at(Bucket::create).paused_until, 7);
+  EXPECT_EQ(old.buckets.at(Bucket::create).grants, (std::deque<std::int64_t>{10, 20}));
+  EXPECT_EQ(old.buckets.at(Bucket::status).grants, (std::deque<std::int64_t>{5}));
+  EXPECT_EQ(old.failures, (std::deque<std::int64_t>{3}));
+  EXPECT_EQ(LimiterFile::format(old), "b create 7 10 20\nb status 0 5\nf 3\n");
+}
+
 asio::awaitable<void> take(RateLimiter& limiter, reel::Clock& clock, reel::Clock::time_point start,
                            std::vector<reel::Clock::duration>& at) {
-  const std::error_code ec = co_await limiter.acquire("queue");
+  const std::error_code ec = co_await limiter.acquire(Bucket::create);
   if (!ec) at.push_back(clock.now() - start);
 }
 
@@ -69,8 +82,8 @@ TEST(LimiterFile, TwoLimitersOnOneFileKeepOneBudget) {
   const auto path = scratch("limits");
   asio::io_context io;
   reel::testing::VirtualClock clock;
-  RateLimiter a(clock, {{"queue", RateLimit{3, 60s, 1s}}});
-  RateLimiter b(clock, {{"queue", RateLimit{3, 60s, 1s}}});
+  RateLimiter a(clock, {{Bucket::create, RateLimit{3, 60s, 1s}}});
+  RateLimiter b(clock, {{Bucket::create, RateLimit{3, 60s, 1s}}});
   LimiterFile fa(path);
   LimiterFile fb(path);
   a.share_through(&fa);
@@ -87,8 +100,8 @@ TEST(LimiterFile, TwoLimitersOnOneFileKeepOneBudget) {
   // A 429 one process saw pauses the other.
   reel::policy::ServerHints hints;
   hints.retry_after = std::chrono::seconds(30);
-  a.record("queue", 429, hints);
-  const auto later = b.try_acquire("queue");
+  a.record(Bucket::create, 429, hints);
+  const auto later = b.try_acquire(Bucket::create);
   ASSERT_TRUE(later);
   EXPECT_GE(*later - clock.now(), 29s);
   std::filesystem::remove_all(path.parent_path());
@@ -103,13 +116,13 @@ TEST(LimiterFile, ProcessesOfOneMachineShareOneBudget) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       // Each process takes every slot of a 5-a-minute budget it can get in 300 ms.
-      RateLimiter limiter(reel::steady_clock(), {{"queue", RateLimit{5, 60s, 1s}}});
+      RateLimiter limiter(reel::steady_clock(), {{Bucket::create, RateLimit{5, 60s, 1s}}});
       LimiterFile file(path);
       limiter.share_through(&file);
       int taken = 0;
       const auto until = std::chrono::steady_clock::now() + 300ms;
       while (std::chrono::steady_clock::now() < until) {
-        if (!limiter.try_acquire("queue")) ++taken;
+        if (!limiter.try_acquire(Bucket::create)) ++taken;
         std::this_thread::sleep_for(1ms);
       }
       ::_exit(limiter.store_errors() == 0 ? taken : 100);

@@ -76,13 +76,16 @@ public:
   T& value() & { check(); return std::get<0>(v_); }
   const T& value() const& { check(); return std::get<0>(v_); }
   T&& value() && { check(); return std::get<0>(std::move(v_)); }
+  const T&& value() const&& { check(); return std::get<0>(std::move(v_)); }
   /// The value or `fallback` when an error is held.
   template <class U>
   T value_or(U&& fallback) const& { return has_value() ? std::get<0>(v_) : static_cast<T>(std::forward<U>(fallback)); }
 
   /// The error; only valid when `!has_value()`.
+  E& error() & noexcept { return *std::get_if<1>(&v_); }
   const E& error() const& noexcept { return *std::get_if<1>(&v_); }
   E&& error() && noexcept { return std::move(*std::get_if<1>(&v_)); }
+  const E&& error() const&& noexcept { return std::move(*std::get_if<1>(&v_)); }
 
   T& operator*() & noexcept { return *std::get_if<0>(&v_); }
   const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
@@ -119,8 +122,10 @@ public:
     if (error_) throw BadResultAccess<E>(*error_);
   }
   /// The error; only valid when `!has_value()`.
+  E& error() & noexcept { return *error_; }
   const E& error() const& noexcept { return *error_; }
   E&& error() && noexcept { return std::move(*error_); }
+  const E&& error() const&& noexcept { return std::move(*error_); }
 
 private:
   std::optional<E> error_;

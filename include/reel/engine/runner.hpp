@@ -9,6 +9,7 @@
 
 #include <reel/config.hpp>
 #include <reel/job/outcome.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/engine/video_job.hpp>
 #include <reel/time/clock.hpp>
 
@@ -32,7 +33,6 @@
 #include <optional>
 #include <queue>
 #include <string>
-#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -74,29 +74,30 @@ class RunnerEntryOf final : public RunnerEntry {
 public:
   using Job = VideoJob<P, H>;
   using Done = std::function<void(job::Outcome)>;
+  using Access = SchedulerAccess;
 
   RunnerEntryOf(Job& job, const typename P::Request& request, std::filesystem::path output, Done done)
       : job_(job), request_(request), output_(std::move(output)), done_(std::move(done)) {}
 
   asio::awaitable<bool> step() override {
     const bool ended = co_await run_step();
-    job_.slot_granted({});  // a slot the step did not use is not carried to a later one
+    Access::slot_granted(job_, std::nullopt);  // a slot the step did not use is not carried to a later one
     co_return ended;
   }
 
   std::optional<Clock::time_point> take_slot() override {
-    std::string_view bucket;
+    std::optional<policy::Bucket> bucket;
     if (stage_ == Stage::submit) bucket = P::create_bucket;
     if (stage_ == Stage::poll) {
       // Another job may have learned the model's estimate since this one was scheduled.
-      const auto replanned = job_.replan_first_poll();
+      const auto replanned = Access::replan_first_poll(job_);
       if (replanned && *replanned > job_.account().clock().now()) return replanned;
       bucket = P::status_bucket;
     }
-    if (bucket.empty()) return std::nullopt;
-    auto later = job_.account().limiter().try_acquire(bucket);
+    if (!bucket) return std::nullopt;
+    auto later = job_.account().limiter().try_acquire(*bucket);
     if (!later) {
-      job_.slot_granted(bucket);
+      Access::slot_granted(job_, bucket);
       return std::nullopt;
     }
     if (const auto& deadline = job_.options().deadline; deadline && *later > *deadline) {
@@ -115,7 +116,7 @@ public:
 
   Clock::time_point rank() const override {
     if (stage_ != Stage::poll) return wanted;
-    const auto ready = job_.expected_ready_at();
+    const auto ready = Access::expected_ready_at(job_);
     return ready ? *ready : wanted;
   }
 
@@ -130,26 +131,26 @@ private:
                                "is in " + std::to_string(wait.count()) + " s); nothing was spent";
           co_return end(job_.outcome_of(std::move(e)));
         }
-        if (auto refused = co_await job_.begin(request_)) co_return end(std::move(*refused));
-        job_.start_wait(std::move(output_));  // the job keeps the path from here on
+        if (auto refused = co_await Access::begin(job_, request_)) co_return end(std::move(*refused));
+        Access::start_wait(job_, std::move(output_));  // the job keeps the path from here on
         stage_ = Stage::poll;
-        due = job_.next_poll_at();
+        due = Access::next_poll_at(job_);
         co_return false;
       }
       case Stage::poll: {
-        auto next = co_await job_.poll_once();
+        auto next = co_await Access::poll_once(job_);
         if (!next) co_return end(job_.outcome_of(std::move(next.error())));
-        if (*next == Job::PollNext::failed) co_return end(job_.outcome_of(job_.status()->error));
-        if (*next == Job::PollNext::ready) {
+        if (*next == PollNext::failed) co_return end(job_.outcome_of(job_.status()->error));
+        if (*next == PollNext::ready) {
           stage_ = Stage::complete;  // right away, as its own step
           due = Clock::time_point::min();
         } else {
-          due = job_.next_poll_at();
+          due = Access::next_poll_at(job_);
         }
         co_return false;
       }
       case Stage::complete: {
-        job::Outcome outcome = co_await job_.complete(job_.output());
+        job::Outcome outcome = co_await Access::complete(job_, job_.output());
         co_return end(std::move(outcome));
       }
     }

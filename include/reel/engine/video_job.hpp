@@ -7,29 +7,35 @@
 /// of it. One deadline bounds the whole job, inside every request and sleep; cancellation works
 /// through the awaiting coroutine's cancellation slot. The billable create is never sent twice by
 /// accident, and every ending carries the job's handle.
+///
+/// How a request is sent (rate limits, retries, the deadline) is `detail::RequestEngine`
+/// (engine/detail/request_engine.hpp); the file side (download, resume, checks, inline videos)
+/// is `detail::Download` (engine/detail/download.hpp). This file is the job's orchestration.
+/// The executor is `asio::any_io_executor`: the account's clock and rate limiter wait on it.
 #pragma once
 
 #include <reel/config.hpp>
 #include <reel/core/result.hpp>
-#include <reel/http/client_concept.hpp>
-#include <reel/http/error.hpp>
 #include <reel/engine/account.hpp>
+#include <reel/engine/detail/download.hpp>
+#include <reel/engine/detail/request_engine.hpp>
+#include <reel/engine/job_options.hpp>
+#include <reel/http/client_concept.hpp>
 #include <reel/job/error.hpp>
+#include <reel/job/handle.hpp>
 #include <reel/job/outcome.hpp>
 #include <reel/job/progress.hpp>
-#include <reel/engine/output_file.hpp>
-#include <reel/job/handle.hpp>
 #include <reel/job/request.hpp>
 #include <reel/job/status.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/policy/hints.hpp>
 #include <reel/policy/poll.hpp>
-#include <reel/policy/retry.hpp>
 #include <reel/providers/common.hpp>
 #include <reel/providers/provider.hpp>
 
+#include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
-#include <asio/error.hpp>
 #include <asio/this_coro.hpp>
 
 #include <algorithm>
@@ -37,8 +43,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
-#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -49,43 +53,22 @@
 
 namespace reel {
 
-/// How a job behaves; every member has a sensible default.
-struct JobOptions {
-  /// The whole job ends by then (on the account's clock); none: no deadline.
-  std::optional<Clock::time_point> deadline;
-  policy::AnyPollPolicy poll = policy::EtaAware{};
-  policy::PollBounds poll_bounds{};
-  policy::RetryPolicy retry{};
-  http::Timeouts timeouts{};
-  /// Delete the provider's copy once the file is safe (Venice `/video/complete` and revoking
-  /// the download link; Lumenfall `DELETE /videos/{id}`).
-  bool cleanup = true;
-  /// Called with progress (on the job's executor).
-  std::function<void(const job::JobProgress&)> on_progress;
-  /// Called once the provider accepted the job, with its handle (persist it here).
-  std::function<void(const job::JobHandle&)> on_submitted;
-  /// Consecutive failed polls (transport errors, 429, 5xx, unreadable answers) tolerated before
-  /// `wait` gives up (the job stays resumable). A 503 "at capacity" does not count: the job waits.
-  int max_failed_polls = 20;
-  /// GETs of a one-time download link allowed in all (counted in the handle across `download`
-  /// calls, processes and resumes): a few, never until the link dies.
-  int max_link_fetches = 3;
-  /// How long the cleanup may take once the video is safe (within the deadline).
-  policy::Duration cleanup_timeout{std::chrono::seconds(30)};
-  /// How long a job may report only statuses reel does not know (read as running) before the
-  /// wait ends, resumable; the deadline, when earlier, ends it first.
-  policy::Duration unknown_status_limit{std::chrono::hours(2)};
-  /// Called with the handle whenever it changes after the submit (e.g. a one-time link fetch
-  /// was counted), before the request that changed it is sent: persist it here.
-  std::function<void(const job::JobHandle&)> on_handle_changed;
-  /// `generate` first checks the request against the model's constraints (providers with model
-  /// discovery; one more request), so an invalid request never reaches the billable create.
-  bool validate_before_submit = false;
-};
+namespace detail {
+struct SchedulerAccess;
 
-/// One video job of provider `P` over the HTTP client `H` (any `http::HttpClient`).
+/// What a poll found: poll again (at the next poll time), the video is ready, or the job failed.
+enum class PollNext : unsigned char { poll, ready, failed };
+}  // namespace detail
+
+/// One video job of provider `P` over the HTTP client `H` (any `http::HttpClient` whose
+/// executor is `asio::any_io_executor`). Neither copyable nor movable: a job may be in flight
+/// (make one in place, or hold it in a `std::unique_ptr` or a `std::deque`).
 template <Provider P, http::HttpClient H>
 class VideoJob {
+  static_assert(std::is_same_v<typename H::executor_type, asio::any_io_executor>,
+                "reel::VideoJob: the HTTP client's executor_type must be asio::any_io_executor (the account's "
+                "clock and rate limiter wait on it)");
+
 public:
   using Request = typename P::Request;
   template <class T>
@@ -95,7 +78,9 @@ public:
 
   /// A new job.
   VideoJob(H& http, P provider, job::Account& account, JobOptions options = {})
-      : http_(http), provider_(std::move(provider)), account_(account), options_(std::move(options)) {
+      : http_(http), provider_(std::move(provider)), account_(account), options_(std::move(options)),
+        engine_(http_, provider_, account_, options_, [this](std::string w) { notice(std::move(w)); }),
+        download_(engine_, handle_, options_, [this](job::Stage stage) { report(stage); }) {
     handle_.provider = std::string(P::name);
     handle_.base_url = provider_.base_url;
   }
@@ -104,6 +89,8 @@ public:
       : VideoJob(http, std::move(provider), account, std::move(options)) {
     handle_ = std::move(handle);
   }
+  VideoJob(const VideoJob&) = delete;
+  VideoJob& operator=(const VideoJob&) = delete;
 
   /// The job's handle (complete once submitted).
   const job::JobHandle& handle() const noexcept { return handle_; }
@@ -111,14 +98,12 @@ public:
   const std::optional<job::Status>& status() const noexcept { return status_; }
   /// Status requests made.
   int polls() const noexcept { return polls_; }
-  /// Where a video that comes inline goes (the output given to `wait` or `start_wait`).
-  const std::filesystem::path& output() const noexcept { return output_; }
+  /// Where a video that comes inline goes (the output given to `wait`).
+  const std::filesystem::path& output() const noexcept { return download_.output(); }
+  /// The job's options (changes apply to the steps that follow).
   JobOptions& options() noexcept { return options_; }
   /// The account whose limits pace this job's requests.
   job::Account& account() noexcept { return account_; }
-  /// Says that a scheduler took the rate-limit slot of the next request to `bucket` (with
-  /// `RateLimiter::try_acquire`): that request does not wait for one. An empty bucket clears it.
-  void slot_granted(std::string_view bucket) { granted_bucket_ = bucket; }
 
   /// Submits `request` (once: a submitted job returns its handle). A create that may have
   /// reached a provider without idempotency keys is not repeated: `ambiguous_submit`.
@@ -134,7 +119,7 @@ public:
     if (create.method == "POST" && create.body.empty()) {
       co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
     }
-    auto response = co_await call(create, P::create_bucket, P::idempotent_create ? Retry::all : Retry::unprocessed);
+    auto response = co_await engine_.call(create, P::create_bucket, P::idempotent_create ? Retry::all : Retry::unprocessed);
     if (!response) co_return fail(std::move(response.error()));
     if (auto created = P::on_created(*response, handle_); !created) co_return fail(std::move(created.error()));
     if (options_.on_submitted) options_.on_submitted(handle_);
@@ -164,141 +149,18 @@ public:
     if (!handle_.submitted()) co_return fail(error(job::Errc::job_not_found, "wait before submit"));
     start_wait(std::move(output));
     for (;;) {
-      if (auto slept = co_await sleep_until(next_poll_at()); !slept) co_return fail(std::move(slept.error()));
+      if (auto slept = co_await engine_.sleep_until(next_poll_at()); !slept) co_return fail(std::move(slept.error()));
       auto next = co_await poll_once();
       if (!next) co_return fail(std::move(next.error()));
       if (*next != PollNext::poll) co_return *status_;
     }
   }
 
-  /// What a poll found: poll again (at `next_poll_at()`), the video is ready, or the job failed.
-  enum class PollNext { poll, ready, failed };
-
-  /// Prepares `poll_once` steps (which `wait` drives); `output` receives a video that comes
-  /// inline. For schedulers that run many jobs without a coroutine per waiting job.
-  void start_wait(std::optional<std::filesystem::path> output) {
-    if (output) {
-      if (!file_ || file_->final_path() != *output) {
-        file_.reset();
-      }
-      output_ = std::move(*output);
-    }
-    if (!waiting_) {
-      waiting_ = true;
-      failed_polls_ = 0;
-      if (auto known = account_.estimate(handle_.model)) poll_.estimate = *known;
-      wait_begin_ = started_.value_or(clock().now());
-    }
-  }
-
-  /// When the next `poll_once` is due under the poll policy, never after the deadline.
-  Clock::time_point next_poll_at() {
-    poll_.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - wait_begin_);
-    const Clock::time_point at = clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
-    return options_.deadline ? std::min(at, *options_.deadline) : at;
-  }
-
-  /// When the provider's estimate says the video should be ready (the wait's start plus the
-  /// estimate), if there is an estimate: a scheduler with too few polls for every job polls
-  /// the jobs expected to be done first.
-  std::optional<Clock::time_point> expected_ready_at() const {
-    if (!poll_.estimate) return std::nullopt;
-    return wait_begin_ + *poll_.estimate;
-  }
-
-  /// Before the first poll: when it is due now that another job of the account reported the
-  /// model's run-time estimate (jobs submitted together then skip a poll spent learning it);
-  /// empty when nothing changed.
-  std::optional<Clock::time_point> replan_first_poll() {
-    if (polls_ != 0 || poll_.estimate) return std::nullopt;
-    const auto known = account_.estimate(handle_.model);
-    if (!known) return std::nullopt;
-    poll_.estimate = *known;
-    return next_poll_at();
-  }
-
-  /// One status request (after `start_wait`). A transient failure (transport, 429, 5xx, a
-  /// broken inline video) counts toward `max_failed_polls` and says `poll` again; `ready`
-  /// means the video is downloadable (or already written to the output when it came inline);
-  /// `failed` means `status()->error` says why. Errors end the wait.
-  Awaitable<JobResult<PollNext>> poll_once() {
-    // No Range on a poll (the status request is not a download): an inline video that broke
-    // off arrives whole with the next poll.
-    const http::Request poll = provider_.status_request(handle_);
-    ++polls_;
-    std::optional<policy::ServerHints> hints;
-    // One attempt per poll: a failed poll is followed by the next one (with a fresh Range
-    // header when a video answer broke off), until the deadline or too many failures.
-    auto response = co_await call(poll, P::status_bucket, Retry::none, inline_chooser(), &hints);
-    co_return on_poll(response, hints);
-  }
-
   /// Downloads the ready video to `output` (a no-op when it came inline), resuming with Range
   /// after a drop and checking the size; the file appears under its name only when complete.
   Awaitable<JobResult<std::filesystem::path>> download(std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
-    if (file_safe_) co_return file_->final_path();
-    if (!file_ || file_->final_path() != output) file_ = std::make_unique<job::OutputFile>(output);
-    std::optional<std::string> url;
-    if (status_ && status_->download_url) url = status_->download_url;
-    if (!url) url = handle_.download_url;
-    if (!url) co_return fail(error(job::Errc::job_not_found, "no download URL: wait for the job to be ready first"));
-    // The one-time link (Venice private models) may be fetched only a few times in all.
-    const bool one_time = handle_.download_url && *url == *handle_.download_url;
-    const std::optional<std::uint64_t> announced = status_ ? status_->size_bytes : std::nullopt;
-    int attempt = 1;
-    int rate_limited = 0;
-    std::optional<job::JobError> last_failure;
-    for (;;) {
-      if (one_time) {
-        if (handle_.link_fetches >= options_.max_link_fetches) {
-          if (last_failure) {
-            // This call's own GETs spent the budget: its last failure says why.
-            last_failure->provider.message += " (the one-time link was fetched " + std::to_string(handle_.link_fetches) +
-                                              " times, as often as allowed; the job is kept)";
-            co_return fail(std::move(*last_failure));
-          }
-          co_return fail(error(job::Errc::link_budget_spent,
-                               "the one-time link was fetched " + std::to_string(handle_.link_fetches) +
-                                   " times already; the job is kept (JobOptions::max_link_fetches)"));
-        }
-        ++handle_.link_fetches;
-        if (options_.on_handle_changed) options_.on_handle_changed(handle_);
-      }
-      report(job::Stage::downloading);
-      http::Request get = P::download_request(*url);
-      if (auto range = file_->range_header()) get.headers.set("Range", *range);
-      http::BodyChooser choose = [this](const http::ResponseHead& head) { return file_->choose(head); };
-      auto response = co_await call(get, "download", Retry::none, choose);
-      std::optional<job::JobError> failure;
-      std::optional<policy::Duration> pause;
-      if (!response) {
-        failure = std::move(response.error());
-      } else if (response->head.status != 200 && response->head.status != 206) {
-        if (response->head.status == 416 || file_->mismatched_range()) {
-          file_->discard();  // the part file does not fit what the server has: start over
-          failure = error(job::Errc::download_incomplete, "range not satisfiable; restarting the download");
-        } else {
-          failure = download_error(*response);
-          if (failure->code == job::Errc::rate_limited) {
-            // One paced retry at most: a link host that keeps answering 429 is not hammered.
-            if (++rate_limited > 1) co_return fail(std::move(*failure));
-            pause = policy::parse_hints(response->head.headers, clock().system_now()).wait();
-          }
-        }
-      } else if (auto kept = keep(*response, announced); !kept) {
-        failure = std::move(kept.error());
-      } else {
-        co_return file_->final_path();
-      }
-      const std::error_code& ec = failure->code;
-      const bool retry = transient(ec) || ec == job::Errc::download_incomplete;
-      if (!retry || ec == job::Errc::cancelled || ec == job::Errc::deadline_exceeded) co_return fail(std::move(*failure));
-      const auto delay = options_.retry.delay(++attempt, pause);
-      if (!delay) co_return fail(std::move(*failure));
-      last_failure = std::move(*failure);
-      if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
-    }
+    co_return co_await download_.run(std::move(output), status_);
   }
 
   /// Deletes the provider's copy (and revokes a one-time link), only once the file is safe.
@@ -306,13 +168,13 @@ public:
     requires CleaningProvider<P>
   {
     co_await asio::this_coro::throw_if_cancelled(false);
-    if (!file_safe_) co_return fail(error(job::Errc::file_error, "cleanup refused: the video is not safely on disk"));
+    if (!download_.safe()) co_return fail(error(job::Errc::file_error, "cleanup refused: the video is not safely on disk"));
     if (cleaned_up_) co_return JobResult<void>{};
     report(job::Stage::cleaning_up);
     // The video is safe: a cleanup that cannot finish soon must not keep the caller waiting.
-    const StepDeadline bound(*this, clock().now() + options_.cleanup_timeout);
+    const StepDeadline bound(engine_, clock().now() + options_.cleanup_timeout);
     if (auto revoke = provider_.revoke_request(handle_)) {
-      auto response = co_await call(*revoke, "download", Retry::all);
+      auto response = co_await engine_.call(*revoke, policy::Bucket::download, Retry::all);
       // A link that cannot be revoked is a warning: the provider's copy is still deleted below.
       if (!response) {
         if (!gone(response.error().code)) warn("the one-time link was not revoked: " + response.error().message());
@@ -321,7 +183,7 @@ public:
       }
     }
     const http::Request request = provider_.cleanup_request(handle_);
-    auto response = co_await call(request, "cleanup", Retry::all);
+    auto response = co_await engine_.call(request, policy::Bucket::cleanup, Retry::all);
     if (!response) co_return fail(std::move(response.error()));
     if (auto done = P::on_cleanup(*response); !done) {
       const int st = response->head.status;
@@ -344,7 +206,7 @@ public:
       co_await asio::this_coro::throw_if_cancelled(false);
       if (!handle_.submitted()) co_return JobResult<void>{};
       const http::Request request = provider_.cancel_request(handle_);
-      auto response = co_await call(request, "cancel", Retry::all);
+      auto response = co_await engine_.call(request, policy::Bucket::cancel, Retry::all);
       if (!response) co_return fail(std::move(response.error()));
       if (auto done = P::on_cancel(*response); !done) co_return fail(std::move(done.error()));
     }
@@ -358,7 +220,7 @@ public:
       co_await asio::this_coro::throw_if_cancelled(false);
       const http::Request q = provider_.quote_request(request);
       // Never repeated once it may have reached the server: a quote must not buy a video.
-      auto response = co_await call(q, "quote", Retry::unprocessed);
+      auto response = co_await engine_.call(q, policy::Bucket::quote, Retry::unprocessed);
       if (!response) {
         job::JobError e = response.error();
         if (e.code == job::Errc::ambiguous_submit) {
@@ -428,40 +290,11 @@ public:
   /// Wait, download to `output` and clean up a submitted (or resumed) job.
   Awaitable<job::Outcome> finish(std::filesystem::path output) {
     co_await asio::this_coro::throw_if_cancelled(false);
-    if (file_safe_) co_return co_await complete(std::move(output));
+    if (download_.safe()) co_return co_await complete(std::move(output));
     auto ready = co_await wait(output);
     if (!ready) co_return outcome_of(std::move(ready.error()));
     if (ready->phase == job::Phase::failed) co_return outcome_of(ready->error);
     co_return co_await complete(std::move(output));
-  }
-
-  /// The first step of `generate`: the request checked against the model when
-  /// `validate_before_submit` asks for it, then `submit`. Empty once submitted; otherwise the
-  /// outcome (`refused` when the provider turned the request down).
-  Awaitable<std::optional<job::Outcome>> begin(const Request& request) {
-    if constexpr (DiscoveringProvider<P>) {
-      if (options_.validate_before_submit && !handle_.submitted()) {
-        if (auto valid = co_await validate(request); !valid) co_return refused(std::move(valid.error()));
-      }
-    }
-    auto submitted = co_await submit(request);
-    if (!submitted) co_return refused(std::move(submitted.error()));
-    co_return std::nullopt;
-  }
-
-  /// The last step of `generate`, once the video is ready: download to `output`, then clean up
-  /// when `JobOptions::cleanup` asks for it.
-  Awaitable<job::Outcome> complete(std::filesystem::path output) {
-    auto path = co_await download(std::move(output));
-    if (!path) co_return outcome_of(std::move(path.error()));
-    if constexpr (CleaningProvider<P>) {
-      if (options_.cleanup) {
-        auto cleaned = co_await cleanup();
-        // A failed cleanup does not undo a safe video; it is reported in `error` with success.
-        if (!cleaned) co_return succeeded(std::move(*path), std::move(cleaned.error()));
-      }
-    }
-    co_return succeeded(std::move(*path), job::JobError{});
   }
 
   /// The outcome of ending the job with `error` now (its kind from `outcome_kind_of`), with
@@ -476,11 +309,11 @@ public:
     o.warnings = warnings_;
     o.handle = handle_;
     o.polls = polls_;
-    o.bytes = bytes_;
+    o.bytes = download_.bytes();
     if (status_) o.cost = status_->cost;
     o.cleaned_up = cleaned_up_;
     o.cleanup_settled = cleanup_settled_;
-    if (mismatched_file_) o.file = *mismatched_file_;
+    if (download_.mismatched_file()) o.file = *download_.mismatched_file();
     return o;
   }
 
@@ -488,225 +321,105 @@ public:
   /// checks a download gets: `expected_size` when known, and an ISO-BMFF `ftyp` box at its
   /// start. Then `finish` and `cleanup` go on from there without downloading again.
   JobResult<void> adopt_file(const std::filesystem::path& path, std::optional<std::uint64_t> expected_size = {}) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return fail(error(job::Errc::file_error, "no saved video at " + path.string() + ": " + ec.message()));
-    if (expected_size && *expected_size != size) {
-      return fail(error(job::Errc::size_mismatch, "the saved file has " + std::to_string(size) + " bytes, not " +
-                                                      std::to_string(*expected_size)));
-    }
-    if (!has_ftyp(path)) return fail(error(job::Errc::not_a_video, path.string() + " does not start with an MP4 ftyp box"));
-    file_ = std::make_unique<job::OutputFile>(path);
-    output_ = path;
-    bytes_ = size;
-    file_safe_ = true;
-    return {};
+    return download_.adopt(path, expected_size);
   }
 
 private:
-  // Bounds the steps in its scope by `until` as well as the job's deadline.
-  struct StepDeadline {
-    StepDeadline(VideoJob& job, Clock::time_point until) : job_(job), saved_(job.step_deadline_) {
-      job.step_deadline_ = until;
-    }
-    StepDeadline(const StepDeadline&) = delete;
-    StepDeadline& operator=(const StepDeadline&) = delete;
-    ~StepDeadline() { job_.step_deadline_ = saved_; }
-    VideoJob& job_;
-    std::optional<Clock::time_point> saved_;
-  };
+  friend struct detail::SchedulerAccess;
+  using Retry = detail::Retry;
+  using PollNext = detail::PollNext;
+  using StepDeadline = typename detail::RequestEngine<P, H>::StepDeadline;
 
-  // The earlier of the job's deadline and the current step's bound.
-  std::optional<Clock::time_point> deadline() const {
-    if (!step_deadline_) return options_.deadline;
-    if (!options_.deadline) return step_deadline_;
-    return std::min(*options_.deadline, *step_deadline_);
-  }
+  // ---- scheduler steps (`generate` is made of them; `JobRunner` drives them through
+  // `detail::SchedulerAccess` without a coroutine per waiting job) ---------------------------
 
-  // Records a warning (kept for the outcome) and reports it once in progress.
-  void warn(std::string w) {
-    if (std::find(warnings_.begin(), warnings_.end(), w) != warnings_.end()) return;
-    warnings_.push_back(w);
-    notice(std::move(w));
-  }
-  // Reports `w` in progress only (a long pause: news, not something that went wrong).
-  void notice(std::string w) {
-    if (!options_.on_progress) return;
-    job::JobProgress p;
-    p.stage = stage_;
-    p.polls = polls_;
-    p.bytes = bytes_;
-    p.warning = std::move(w);
-    options_.on_progress(p);
-  }
+  // A scheduler took the rate-limit slot of the next request to `bucket` (with
+  // `RateLimiter::try_acquire`): that request does not wait for one. None clears it.
+  void slot_granted(std::optional<policy::Bucket> bucket) { engine_.slot_granted(bucket); }
 
-  // A quote that created a job: stop it where the provider can, and say so with its id.
-  Awaitable<JobResult<double>> undo_quote_job(std::string id) {
-    std::string what = "the price quote created job " + id + " at the provider";
-    if constexpr (CancellingProvider<P>) {
-      job::JobHandle h = handle_;
-      h.job_id = id;
-      const http::Request request = provider_.cancel_request(h);
-      const StepDeadline bound(*this, clock().now() + options_.cleanup_timeout);
-      auto response = co_await call(request, "cancel", Retry::all);
-      const bool cancelled = response && static_cast<bool>(P::on_cancel(*response));
-      what += cancelled ? "; it was cancelled" : "; it could NOT be cancelled: cancel it by hand";
-    } else {
-      what += "; this provider cannot cancel it";
-    }
-    job::JobError e = error(job::Errc::quote_created_job, std::move(what));
-    e.provider.code = std::move(id);
-    co_return fail(std::move(e));
-  }
-
-  // Whether a 500's message is the provider's documented "inference (processing) failed" (not a
-  // gateway's or a passing server error, which are retried as any 5xx).
-  static bool says_inference_failed(std::string_view message) {
-    std::string m(message);
-    for (char& c : m) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    return m.find("inference") != std::string::npos && m.find("fail") != std::string::npos;
-  }
-
-  // Whether the file starts with an ISO-BMFF box of type `ftyp` (MP4, MOV, ...).
-  static bool has_ftyp(const std::filesystem::path& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return false;
-    unsigned char head[8] = {};
-    const std::size_t n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
-    return n == sizeof head && head[4] == 'f' && head[5] == 't' && head[6] == 'y' && head[7] == 'p';
-  }
-
-  // generate() with its arguments owned by the coroutine frame (for async_generate).
-  Awaitable<job::Outcome> generate_owned(Request request, std::filesystem::path output) {
-    co_return co_await generate(request, output);
-  }
-
-  // A template so that its return type is only formed for providers with discovery.
-  template <class Q = P>
-  auto models_impl() -> Awaitable<std::remove_cvref_t<decltype(Q::on_models(std::declval<const http::Response&>()))>> {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    const http::Request request = provider_.models_request();
-    auto response = co_await call(request, "models", Retry::all);
-    if (!response) co_return fail(std::move(response.error()));
-    co_return Q::on_models(*response);
-  }
-
-  // The longest pause between two attempts, whatever the server asked (the deadline, when
-  // earlier, still ends it first).
-  static constexpr policy::Duration max_pause{std::chrono::minutes(15)};
-
-  enum class Retry {
-    none,         ///< one attempt
-    unprocessed,  ///< retry only answers that prove the request was not processed (429)
-    all,          ///< idempotent: retry 429, 5xx and transport errors
-  };
-
-  Clock& clock() { return account_.clock(); }
-
-  static std::string model_of(const Request& r) {
-    if constexpr (requires { r.model; }) {
-      return std::string(r.model);
-    } else {
-      return {};
+  // Prepares `poll_once` steps (which `wait` drives); `output` receives a video that comes inline.
+  void start_wait(std::optional<std::filesystem::path> output) {
+    if (output) download_.set_output(std::move(*output));
+    if (!waiting_) {
+      waiting_ = true;
+      failed_polls_ = 0;
+      if (auto known = account_.estimate(handle_.model)) poll_.estimate = *known;
+      wait_begin_ = started_.value_or(clock().now());
     }
   }
 
-  std::string mint_key() {
-    std::random_device rd;
-    std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-                        static_cast<std::uint64_t>(clock().system_now().time_since_epoch().count()));
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "reel-%016llx%016llx", static_cast<unsigned long long>(rng()),
-                  static_cast<unsigned long long>(rng()));
-    return buf;
+  // When the next `poll_once` is due under the poll policy, never after the deadline.
+  Clock::time_point next_poll_at() {
+    poll_.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - wait_begin_);
+    const Clock::time_point at = clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
+    return options_.deadline ? std::min(at, *options_.deadline) : at;
   }
 
-  static job::JobError error(job::Errc e, std::string message) {
-    job::JobError err{make_error_code(e), {}};
-    err.provider.message = std::move(message);
-    return err;
+  // When the provider's estimate says the video should be ready (the wait's start plus the
+  // estimate), if there is an estimate: a scheduler with too few polls for every job polls the
+  // jobs expected to be done first.
+  std::optional<Clock::time_point> expected_ready_at() const {
+    if (!poll_.estimate) return std::nullopt;
+    return wait_begin_ + *poll_.estimate;
   }
 
-  // A provider that echoes the request's credentials back (in an error message, say) must not
-  // put the key into errors, outcomes or logs: every occurrence in an answer is replaced.
-  void redact_key(std::string& body) const {
-    if constexpr (requires { provider_.api_key; }) {
-      const std::string_view key = provider_.api_key;
-      if (key.size() < 4 || body.size() < key.size()) return;
-      for (std::size_t at = body.find(key); at != std::string::npos; at = body.find(key, at + 10)) {
-        body.replace(at, key.size(), "[redacted]");
+  // Before the first poll: when it is due now that another job of the account reported the
+  // model's run-time estimate (jobs submitted together then skip a poll spent learning it);
+  // empty when nothing changed.
+  std::optional<Clock::time_point> replan_first_poll() {
+    if (polls_ != 0 || poll_.estimate) return std::nullopt;
+    const auto known = account_.estimate(handle_.model);
+    if (!known) return std::nullopt;
+    poll_.estimate = *known;
+    return next_poll_at();
+  }
+
+  // One status request (after `start_wait`). A transient failure (transport, 429, 5xx, a broken
+  // inline video) counts toward `max_failed_polls` and says `poll` again; `ready` means the video
+  // is downloadable (or already written to the output when it came inline); `failed` means
+  // `status()->error` says why. Errors end the wait.
+  Awaitable<JobResult<PollNext>> poll_once() {
+    // No Range on a poll (the status request is not a download): an inline video that broke
+    // off arrives whole with the next poll.
+    const http::Request poll = provider_.status_request(handle_);
+    ++polls_;
+    std::optional<policy::ServerHints> hints;
+    // One attempt per poll: a failed poll is followed by the next one, until the deadline or
+    // too many failures.
+    auto response = co_await engine_.call(poll, P::status_bucket, Retry::none, download_.inline_chooser(), &hints);
+    co_return on_poll(response, hints);
+  }
+
+  // The first step of `generate`: the request checked against the model when
+  // `validate_before_submit` asks for it, then `submit`. Empty once submitted; otherwise the
+  // outcome (`refused` when the provider turned the request down).
+  Awaitable<std::optional<job::Outcome>> begin(const Request& request) {
+    if constexpr (DiscoveringProvider<P>) {
+      if (options_.validate_before_submit && !handle_.submitted()) {
+        if (auto valid = co_await validate(request); !valid) co_return refused(std::move(valid.error()));
       }
     }
+    auto submitted = co_await submit(request);
+    if (!submitted) co_return refused(std::move(submitted.error()));
+    co_return std::nullopt;
   }
 
-  // Errors worth another poll or attempt.
-  static bool transient(const std::error_code& ec) {
-    if (ec == job::Errc::rate_limited || ec == job::Errc::at_capacity || ec == job::Errc::provider_error) return true;
-    if (ec.category() == job::job_category()) return false;
-    return ec != asio::error::operation_aborted;  // transport errors
-  }
-  static bool gone(const std::error_code& ec) { return ec == job::Errc::job_not_found || ec == job::Errc::link_expired; }
-
-  // A media host's refusal. No key is sent there, so a 401/403/404/410 means the link expired,
-  // was used up or revoked, never that the key is wrong.
-  job::JobError download_error(const http::Response& r) const {
-    job::JobError e = P::error_of(r);
-    const int st = r.head.status;
-    if (st == 401 || st == 403 || st == 404 || st == 410) {
-      e.code = make_error_code(job::Errc::link_expired);
-      e.provider.message = "the download link answered HTTP " + std::to_string(st) +
-                           " (expired, used up or revoked); the job is kept" +
-                           (e.provider.message.empty() || e.provider.message.rfind("HTTP ", 0) == 0 ? std::string()
-                                                                                                 : ": " + e.provider.message);
-    }
-    return e;
-  }
-
-  // An error before the job ran: `failed` there means the provider refused the request.
-  job::Outcome refused(job::JobError error) const {
-    job::Outcome o = outcome_of(std::move(error));
-    if (o.kind == job::OutcomeKind::failed) o.kind = job::OutcomeKind::refused;
-    return o;
-  }
-
-  job::Outcome succeeded(std::filesystem::path file, job::JobError cleanup_error) {
-    report(job::Stage::done);
-    job::Outcome o = outcome_of(std::move(cleanup_error));
-    o.kind = job::OutcomeKind::succeeded;
-    o.file = std::move(file);
-    return o;
-  }
-
-  void report(job::Stage stage) {
-    stage_ = stage;
-    if (!options_.on_progress) return;
-    job::JobProgress p;
-    p.stage = stage;
-    p.polls = polls_;
-    p.bytes = bytes_;
-    p.total_bytes = total_bytes_;
-    if (status_) p.percent = status_->percent;
-    const bool polling = stage == job::Stage::queued || stage == job::Stage::running;
-    if (polling && poll_.estimate && poll_.elapsed) {
-      p.eta = std::max(policy::Duration(0), *poll_.estimate - *poll_.elapsed);
-      if (!p.percent && poll_.estimate->count() > 0) {
-        p.percent = static_cast<int>(std::min<std::int64_t>(99, poll_.elapsed->count() * 100 / poll_.estimate->count()));
+  // The last step of `generate`, once the video is ready: download to `output`, then clean up
+  // when `JobOptions::cleanup` asks for it.
+  Awaitable<job::Outcome> complete(std::filesystem::path output) {
+    auto path = co_await download(std::move(output));
+    if (!path) co_return outcome_of(std::move(path.error()));
+    if constexpr (CleaningProvider<P>) {
+      if (options_.cleanup) {
+        auto cleaned = co_await cleanup();
+        // A failed cleanup does not undo a safe video; it is reported in `error` with success.
+        if (!cleaned) co_return succeeded(std::move(*path), std::move(cleaned.error()));
       }
     }
-    options_.on_progress(p);
+    co_return succeeded(std::move(*path), job::JobError{});
   }
 
-  // The sink chooser of polls whose answer may be the video itself.
-  // The output file is only created (and only touches the file system) once a video arrives.
-  http::BodyChooser inline_chooser() {
-    if (output_.empty()) return {};
-    return [this](const http::ResponseHead& head) -> std::optional<http::SinkRef> {
-      if (head.status != 206 && !P::status_body_is_video(head)) return std::nullopt;
-      if (!file_) file_ = std::make_unique<job::OutputFile>(output_);
-      return file_->choose(head);
-    };
-  }
+  // ---- polls ---------------------------------------------------------------------------------
 
   // What a status answer means for the wait (see poll_once).
   JobResult<PollNext> on_poll(JobResult<http::Response>& response, const std::optional<policy::ServerHints>& hints) {
@@ -752,14 +465,14 @@ private:
     if (status_->phase == job::Phase::ready) {
       handle_.completed_at = providers::unix_seconds(clock().system_now());
       if (status_->video_inline) {
-        if (!file_) return fail(error(job::Errc::file_error, "the video came inline but no output file was set"));
-        if (auto kept = keep(*response, status_->size_bytes); !kept) {
+        if (!download_.has_file()) return fail(error(job::Errc::file_error, "the video came inline but no output file was set"));
+        if (auto kept = download_.keep(*response, status_->size_bytes); !kept) {
           const bool again = kept.error().code == job::Errc::download_incomplete;
           if (!again) {
             waiting_ = false;
             return fail(std::move(kept.error()));
           }
-          file_->discard();  // polls carry no Range: the next answer brings the whole video
+          download_.discard();  // polls carry no Range: the next answer brings the whole video
           return poll_again_or_fail(std::move(kept.error()));
         }
       }
@@ -807,156 +520,128 @@ private:
         server_errors_ = 0;
       }
     }
-    const bool again = transient(ec) || ec == job::Errc::unexpected_response;
+    const bool again = detail::transient(ec) || ec == job::Errc::unexpected_response;
     if (again && ++failed_polls_ <= options_.max_failed_polls) return PollNext::poll;
     waiting_ = false;
     return fail(std::move(e));
   }
 
-  // Commits a streamed video if it is complete and is the announced media: the size the
-  // provider announced, and a video/* Content-Type or an ISO-BMFF `ftyp` box at its start.
-  JobResult<void> keep(const http::Response& r, std::optional<std::uint64_t> announced) {
-    if (file_->open_error()) return fail(error(job::Errc::file_error, file_->open_error().message()));
-    if (!r.streamed) return fail(error(job::Errc::unexpected_response, "video answer was not streamed"));
-    bytes_ = file_->resume_offset();
-    const std::optional<std::uint64_t> framed = file_->expected_size();  // what HTTP framing promised
-    const std::optional<std::uint64_t> expected = framed ? framed : announced;
-    if (!has_ftyp(job::OutputFile::part_path_of(file_->final_path())) && !video_type(r.head)) {
-      const auto type = r.head.headers.find("Content-Type");
-      file_->discard();
-      return fail(error(job::Errc::not_a_video, "the download answered 200 with " +
-                                                    (type ? std::string(*type) : std::string("no Content-Type")) +
-                                                    ", not a video; the provider's copy is kept"));
-    }
-    bool size_ok = false;
-    if (const std::error_code ec = file_->commit(expected, size_ok)) {
-      return fail(error(job::Errc::file_error, ec.message()));
-    }
-    if (!size_ok) {
-      if (expected && bytes_ > *expected) file_->discard();
-      return fail(error(job::Errc::download_incomplete,
-                        std::to_string(bytes_) + " of " + std::to_string(expected.value_or(0)) + " bytes"));
-    }
-    if (announced && *announced != bytes_) {
-      // Complete as HTTP framed it, but not the size announced: saved as received, reported,
-      // and not treated as safe (the provider's copy is kept).
-      mismatched_file_ = file_->final_path();
-      return fail(error(job::Errc::size_mismatch, "received " + std::to_string(bytes_) +
-                                                      " bytes (complete), the provider announced " +
-                                                      std::to_string(*announced) + "; saved as received at " +
-                                                      file_->final_path().string() + ", the provider's copy is kept"));
-    }
-    file_safe_ = true;
-    return {};
+  // Whether a 500's message is the provider's documented "inference (processing) failed" (not a
+  // gateway's or a passing server error, which are retried as any 5xx).
+  static bool says_inference_failed(std::string_view message) {
+    std::string m(message);
+    for (char& c : m) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return m.find("inference") != std::string::npos && m.find("fail") != std::string::npos;
   }
 
-  static bool video_type(const http::ResponseHead& head) {
-    const auto type = head.headers.find("Content-Type");
-    if (!type) return false;
-    std::string_view t = *type;
-    return t.size() > 6 && (t.substr(0, 6) == "video/" || t.substr(0, 6) == "Video/" || t.substr(0, 6) == "VIDEO/");
+  // ---- the rest ------------------------------------------------------------------------------
+
+  // Records a warning (kept for the outcome) and reports it once in progress.
+  void warn(std::string w) {
+    if (std::find(warnings_.begin(), warnings_.end(), w) != warnings_.end()) return;
+    warnings_.push_back(w);
+    notice(std::move(w));
+  }
+  // Reports `w` in progress only (a long pause: news, not something that went wrong).
+  void notice(std::string w) {
+    if (!options_.on_progress) return;
+    job::JobProgress p;
+    p.stage = stage_;
+    p.polls = polls_;
+    p.bytes = download_.bytes();
+    p.warning = std::move(w);
+    options_.on_progress(p);
   }
 
-  // Sleeps until `until`, bounded by the deadline; errors: deadline_exceeded, cancelled.
-  Awaitable<JobResult<void>> sleep(policy::Duration d) { return sleep_until(clock().now() + d); }
-  Awaitable<JobResult<void>> sleep_until(Clock::time_point until) {
-    bool hits_deadline = false;
-    const std::optional<Clock::time_point> end = deadline();
-    if (end && *end <= until) {
-      until = *end;
-      hits_deadline = true;
+  // A quote that created a job: stop it where the provider can, and say so with its id.
+  Awaitable<JobResult<double>> undo_quote_job(std::string id) {
+    std::string what = "the price quote created job " + id + " at the provider";
+    if constexpr (CancellingProvider<P>) {
+      job::JobHandle h = handle_;
+      h.job_id = id;
+      const http::Request request = provider_.cancel_request(h);
+      const StepDeadline bound(engine_, clock().now() + options_.cleanup_timeout);
+      auto response = co_await engine_.call(request, policy::Bucket::cancel, Retry::all);
+      const bool cancelled = response && static_cast<bool>(P::on_cancel(*response));
+      what += cancelled ? "; it was cancelled" : "; it could NOT be cancelled: cancel it by hand";
+    } else {
+      what += "; this provider cannot cancel it";
     }
-    const std::error_code ec = co_await clock().sleep_until(until);
-    if (ec) co_return fail(error(job::Errc::cancelled, "cancelled while waiting"));
-    if (hits_deadline) {
-      co_return fail(error(job::Errc::deadline_exceeded, step_deadline_ && end == step_deadline_
-                                                             ? "the step's time bound passed while waiting"
-                                                             : "the job's deadline passed while waiting"));
-    }
-    co_return JobResult<void>{};
+    job::JobError e = error(job::Errc::quote_created_job, std::move(what));
+    e.provider.code = std::move(id);
+    co_return fail(std::move(e));
   }
 
-  // One call: rate limit, deadline, retries as `retry` allows. Non-2xx answers are returned as
-  // responses when not retried (the caller maps them); transport failures as errors.
-  Awaitable<JobResult<http::Response>> call(const http::Request& request, std::string_view bucket, Retry retry,
-                                           const http::BodyChooser& choose = {},
-                                           std::optional<policy::ServerHints>* hints_out = nullptr) {
-    int attempt = 1;
-    for (;;) {
-      const std::optional<Clock::time_point> end = deadline();
-      if (end && clock().now() >= *end) {
-        co_return fail(error(job::Errc::deadline_exceeded, end == options_.deadline ? "the job's deadline passed"
-                                                                                    : "the step's time bound passed"));
-      }
-      if (!granted_bucket_.empty() && granted_bucket_ == bucket) {
-        granted_bucket_ = {};  // the scheduler took this request's slot
-      } else if (const std::error_code ec = co_await account_.limiter().acquire(bucket, end)) {
-        if (ec == std::errc::timed_out) {
-          // The account's next slot comes after the bound: wait the bound out, then say so (a
-          // deadline is reported only once it has passed).
-          const Clock::time_point bound = *end;
-          const std::error_code slept = co_await clock().sleep_until(bound);
-          if (slept) co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
-          co_return fail(error(job::Errc::deadline_exceeded,
-                               std::string(bound == options_.deadline ? "the job's deadline" : "the step's time bound") +
-                                   " passed while reel paced requests to this account's limits"));
-        }
-        co_return fail(error(job::Errc::cancelled, "cancelled while rate-limited"));
-      }
-      http::RequestOptions options;
-      options.timeouts = options_.timeouts;
-      if (end) options.deadline = clock().to_steady(*end);
-      if (bucket == "download" && request.method == "GET") {
-        options.max_redirects = 5;
-        options.on_progress = [this](const http::Progress& p) {
-          total_bytes_ = p.total;
-          bytes_ = p.bytes;
-          if (options_.on_progress) report(job::Stage::downloading);
-        };
-      }
-      auto response = co_await http_.send(request, options, choose);
-      if (response) redact_key(response->body);
-      std::optional<job::JobError> failure;
-      std::optional<policy::Duration> hint;
-      if (!response) {
-        account_.limiter().record(bucket, 0);
-        const http::SendError& se = response.error();
-        if (se.code == asio::error::operation_aborted) co_return fail(error(job::Errc::cancelled, "cancelled"));
-        if (se.code == http::Errc::total_timeout && end && clock().now() >= *end - std::chrono::milliseconds(5)) {
-          co_return fail(error(job::Errc::deadline_exceeded, end == options_.deadline
-                                                                 ? "the job's deadline passed during a request"
-                                                                 : "the step's time bound passed during a request"));
-        }
-        failure = error(job::Errc::ok, std::string(http::to_string(se.stage)) + ": " + se.code.message());
-        failure->code = se.code;
-        if (retry == Retry::unprocessed && se.request_may_have_been_sent()) {
-          // The billable create may have been received: never repeat it blindly.
-          failure->code = make_error_code(job::Errc::ambiguous_submit);
-          co_return fail(std::move(*failure));
-        }
-        if (retry == Retry::none) co_return fail(std::move(*failure));
-        // Retry::all (idempotent), or Retry::unprocessed when nothing was sent: try again.
-      } else {
-        const policy::ServerHints hints = policy::parse_hints(response->head.headers, clock().system_now());
-        if (hints_out) *hints_out = hints;
-        const int status = response->head.status;
-        account_.limiter().record(bucket, status, hints);
-        const bool retryable = retry == Retry::all ? policy::RetryPolicy::retryable_status(status)
-                               : retry == Retry::unprocessed ? status == 429
-                                                              : false;
-        if (!retryable) co_return std::move(*response);
-        failure = P::error_of(*response);
-        hint = hints.wait();
-      }
-      auto delay = options_.retry.delay(++attempt, hint);
-      if (!delay) co_return fail(std::move(*failure));
-      if (*delay > max_pause) *delay = max_pause;
-      if (*delay >= std::chrono::seconds(5)) {
-        notice("retrying " + std::string(bucket) + " in " + std::to_string(delay->count() / 1000) + " s after " +
-             failure->message());
-      }
-      if (auto slept = co_await sleep(*delay); !slept) co_return fail(std::move(slept.error()));
+  // generate() with its arguments owned by the coroutine frame (for async_generate).
+  Awaitable<job::Outcome> generate_owned(Request request, std::filesystem::path output) {
+    co_return co_await generate(request, output);
+  }
+
+  // A template so that its return type is only formed for providers with discovery.
+  template <class Q = P>
+  auto models_impl() -> Awaitable<std::remove_cvref_t<decltype(Q::on_models(std::declval<const http::Response&>()))>> {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    const http::Request request = provider_.models_request();
+    auto response = co_await engine_.call(request, policy::Bucket::models, Retry::all);
+    if (!response) co_return fail(std::move(response.error()));
+    co_return Q::on_models(*response);
+  }
+
+  Clock& clock() { return account_.clock(); }
+
+  static std::string model_of(const Request& r) {
+    if constexpr (requires { r.model; }) {
+      return std::string(r.model);
+    } else {
+      return {};
     }
+  }
+
+  std::string mint_key() {
+    std::random_device rd;
+    std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+                        static_cast<std::uint64_t>(clock().system_now().time_since_epoch().count()));
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "reel-%016llx%016llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(rng()));
+    return buf;
+  }
+
+  static job::JobError error(job::Errc e, std::string message) { return detail::job_error(e, std::move(message)); }
+  static bool gone(const std::error_code& ec) { return ec == job::Errc::job_not_found || ec == job::Errc::link_expired; }
+
+  // An error before the job ran: `failed` there means the provider refused the request.
+  job::Outcome refused(job::JobError error) const {
+    job::Outcome o = outcome_of(std::move(error));
+    if (o.kind == job::OutcomeKind::failed) o.kind = job::OutcomeKind::refused;
+    return o;
+  }
+
+  job::Outcome succeeded(std::filesystem::path file, job::JobError cleanup_error) {
+    report(job::Stage::done);
+    job::Outcome o = outcome_of(std::move(cleanup_error));
+    o.kind = job::OutcomeKind::succeeded;
+    o.file = std::move(file);
+    return o;
+  }
+
+  void report(job::Stage stage) {
+    stage_ = stage;
+    if (!options_.on_progress) return;
+    job::JobProgress p;
+    p.stage = stage;
+    p.polls = polls_;
+    p.bytes = download_.bytes();
+    p.total_bytes = download_.total_bytes();
+    if (status_) p.percent = status_->percent;
+    const bool polling = stage == job::Stage::queued || stage == job::Stage::running;
+    if (polling && poll_.estimate && poll_.elapsed) {
+      p.eta = std::max(policy::Duration(0), *poll_.estimate - *poll_.elapsed);
+      if (!p.percent && poll_.estimate->count() > 0) {
+        p.percent = static_cast<int>(std::min<std::int64_t>(99, poll_.elapsed->count() * 100 / poll_.estimate->count()));
+      }
+    }
+    options_.on_progress(p);
   }
 
   H& http_;
@@ -964,28 +649,55 @@ private:
   job::Account& account_;
   JobOptions options_;
   job::JobHandle handle_;
+  detail::RequestEngine<P, H> engine_;  // refers to http_, provider_, account_ and options_
+  detail::Download<P, H> download_;     // refers to engine_, handle_ and options_
   std::optional<job::Status> status_;
-  std::unique_ptr<job::OutputFile> file_;  // created when a video arrives or a download starts
-  std::filesystem::path output_;            // where an inline video goes
   std::optional<Clock::time_point> started_;
   Clock::time_point wait_begin_{};
   policy::PollState poll_;
   int polls_ = 0;
   int failed_polls_ = 0;
   bool waiting_ = false;
-  std::uint64_t bytes_ = 0;
-  std::optional<std::uint64_t> total_bytes_;
-  bool file_safe_ = false;
   bool cleaned_up_ = false;
   bool cleanup_settled_ = false;             // the provider refused the cleanup for good
   job::Stage stage_ = job::Stage::submitting;  // the last stage reported
   int capacity_waits_ = 0;                   // consecutive 503 "at capacity" polls
   int server_errors_ = 0;                    // consecutive 500 polls
   std::optional<Clock::time_point> unknown_since_;  // first of the current run of unknown statuses
-  std::optional<Clock::time_point> step_deadline_;  // the current step's bound (cleanup)
-  std::optional<std::filesystem::path> mismatched_file_;
   std::vector<std::string> warnings_;
-  std::string_view granted_bucket_;  // a scheduler took the slot of the next request to it
 };
+
+namespace detail {
+
+/// The scheduler steps of a `VideoJob` (private: `generate` is made of them), for `JobRunner`,
+/// which runs waiting jobs without a coroutine each; not for users.
+struct SchedulerAccess {
+  /// The scheduler took the rate-limit slot of the job's next request to `bucket` (none clears it).
+  template <class Job>
+  static void slot_granted(Job& job, std::optional<policy::Bucket> bucket) { job.slot_granted(bucket); }
+  /// Prepares poll steps; `output` receives a video that comes inline.
+  template <class Job>
+  static void start_wait(Job& job, std::optional<std::filesystem::path> output) { job.start_wait(std::move(output)); }
+  /// When the next poll is due.
+  template <class Job>
+  static Clock::time_point next_poll_at(Job& job) { return job.next_poll_at(); }
+  /// When the job's video is expected to be ready, if there is an estimate.
+  template <class Job>
+  static std::optional<Clock::time_point> expected_ready_at(const Job& job) { return job.expected_ready_at(); }
+  /// The first poll's time again, once another job of the account learned the model's estimate.
+  template <class Job>
+  static std::optional<Clock::time_point> replan_first_poll(Job& job) { return job.replan_first_poll(); }
+  /// One status request.
+  template <class Job>
+  static auto poll_once(Job& job) { return job.poll_once(); }
+  /// Validation (if asked for) and submit: empty once submitted, else the outcome.
+  template <class Job>
+  static auto begin(Job& job, const typename Job::Request& request) { return job.begin(request); }
+  /// Download and cleanup of a ready job.
+  template <class Job>
+  static auto complete(Job& job, std::filesystem::path output) { return job.complete(std::move(output)); }
+};
+
+}  // namespace detail
 
 }  // namespace reel

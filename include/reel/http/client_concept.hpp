@@ -5,7 +5,7 @@
 ///
 /// | requirement | meaning |
 /// |---|---|
-/// | `C::executor_type` | the Asio executor the client runs on |
+/// | `C::executor_type` | the Asio executor the client runs on (`asio::any_io_executor` for `VideoJob`, `Session`, `JobRunner`) |
 /// | `c.get_executor()` | that executor |
 /// | `c.send(const Request&, const RequestOptions&, const BodyChooser&)` | performs one exchange; returns `asio::awaitable<Result<Response, SendError>>` |
 ///

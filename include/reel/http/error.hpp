@@ -5,6 +5,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/error_category.hpp>
 
 #include <string>
 #include <system_error>
@@ -97,53 +98,50 @@ const std::error_category& http_category() noexcept;
 inline std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), http_category()}; }
 
 namespace detail {
-class HttpCategory final : public std::error_category {
-public:
-  const char* name() const noexcept override { return "reel.http"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "success";
-      case Errc::bad_url: return "malformed URL";
-      case Errc::unsupported_scheme: return "unsupported URL scheme (only http and https)";
-      case Errc::url_credentials: return "credentials (user:password@) in URLs are not allowed";
-      case Errc::bad_method: return "invalid HTTP method (not a token)";
-      case Errc::bad_header_name: return "invalid header name (not a token)";
-      case Errc::bad_header_value: return "invalid header value (CR, LF, NUL or another control character)";
-      case Errc::reserved_header: return "Host, Content-Length and Transfer-Encoding are written by reel";
-      case Errc::bad_status_line: return "malformed status line";
-      case Errc::unsupported_version: return "unsupported HTTP version (only 1.0 and 1.1)";
-      case Errc::bad_header_line: return "malformed header line";
-      case Errc::headers_too_large: return "response head too large";
-      case Errc::too_many_headers: return "too many header fields";
-      case Errc::conflicting_content_length: return "conflicting Content-Length values";
-      case Errc::bad_content_length: return "invalid Content-Length";
-      case Errc::bad_transfer_encoding:
-        return "unsupported Transfer-Encoding (only chunked, never with Content-Length)";
-      case Errc::unexpected_upgrade: return "unexpected 101 Switching Protocols";
-      case Errc::bad_chunk_size: return "invalid chunk size";
-      case Errc::chunk_too_large: return "chunk size overflows 64 bits";
-      case Errc::chunk_line_too_long: return "chunk-size line too long";
-      case Errc::bad_chunk_terminator: return "chunk data not followed by CRLF";
-      case Errc::trailers_too_large: return "trailer section too large";
-      case Errc::body_too_large: return "response body too large";
-      case Errc::unexpected_eof: return "connection closed before the response was complete";
-      case Errc::connect_timeout: return "connect timed out";
-      case Errc::tls_handshake_timeout: return "TLS handshake timed out";
-      case Errc::response_timeout: return "timed out waiting for the response";
-      case Errc::body_idle_timeout: return "timed out waiting for body data";
-      case Errc::total_timeout: return "request took longer than the total timeout";
-      case Errc::too_many_redirects: return "too many redirects";
-      case Errc::redirect_refused: return "redirect refused by policy";
-      case Errc::tls_verification_failed: return "TLS certificate verification failed";
-    }
-    return "unknown reel.http error";
+inline constexpr char http_category_name[] = "reel.http";
+/// The message of each `Errc` value (null for a value it does not know).
+constexpr const char* http_message(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "success";
+    case Errc::bad_url: return "malformed URL";
+    case Errc::unsupported_scheme: return "unsupported URL scheme (only http and https)";
+    case Errc::url_credentials: return "credentials (user:password@) in URLs are not allowed";
+    case Errc::bad_method: return "invalid HTTP method (not a token)";
+    case Errc::bad_header_name: return "invalid header name (not a token)";
+    case Errc::bad_header_value: return "invalid header value (CR, LF, NUL or another control character)";
+    case Errc::reserved_header: return "Host, Content-Length and Transfer-Encoding are written by reel";
+    case Errc::bad_status_line: return "malformed status line";
+    case Errc::unsupported_version: return "unsupported HTTP version (only 1.0 and 1.1)";
+    case Errc::bad_header_line: return "malformed header line";
+    case Errc::headers_too_large: return "response head too large";
+    case Errc::too_many_headers: return "too many header fields";
+    case Errc::conflicting_content_length: return "conflicting Content-Length values";
+    case Errc::bad_content_length: return "invalid Content-Length";
+    case Errc::bad_transfer_encoding:
+      return "unsupported Transfer-Encoding (only chunked, never with Content-Length)";
+    case Errc::unexpected_upgrade: return "unexpected 101 Switching Protocols";
+    case Errc::bad_chunk_size: return "invalid chunk size";
+    case Errc::chunk_too_large: return "chunk size overflows 64 bits";
+    case Errc::chunk_line_too_long: return "chunk-size line too long";
+    case Errc::bad_chunk_terminator: return "chunk data not followed by CRLF";
+    case Errc::trailers_too_large: return "trailer section too large";
+    case Errc::body_too_large: return "response body too large";
+    case Errc::unexpected_eof: return "connection closed before the response was complete";
+    case Errc::connect_timeout: return "connect timed out";
+    case Errc::tls_handshake_timeout: return "TLS handshake timed out";
+    case Errc::response_timeout: return "timed out waiting for the response";
+    case Errc::body_idle_timeout: return "timed out waiting for body data";
+    case Errc::total_timeout: return "request took longer than the total timeout";
+    case Errc::too_many_redirects: return "too many redirects";
+    case Errc::redirect_refused: return "redirect refused by policy";
+    case Errc::tls_verification_failed: return "TLS certificate verification failed";
   }
-};
+  return nullptr;
+}
 }  // namespace detail
 
 inline const std::error_category& http_category() noexcept {
-  static const detail::HttpCategory category;
-  return category;
+  return ErrorCategory<Errc, detail::http_category_name, detail::http_message>::instance();
 }
 
 }  // namespace reel::http

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/error_category.hpp>
 
 #include <memory>
 #include <optional>
@@ -59,50 +60,47 @@ const std::error_category& job_category() noexcept;
 inline std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), job_category()}; }
 
 namespace detail {
-class JobCategory final : public std::error_category {
-public:
-  const char* name() const noexcept override { return "reel.job"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "success";
-      case Errc::invalid_request: return "the provider refused the request's parameters";
-      case Errc::unauthorized: return "authentication failed or the model is not available to this account";
-      case Errc::insufficient_balance: return "insufficient balance";
-      case Errc::needs_consent: return "the model needs consent before it accepts this request";
-      case Errc::payload_too_large: return "the request's media inputs are too large";
-      case Errc::content_policy: return "refused under the content policy";
-      case Errc::model_not_found: return "no such model";
-      case Errc::job_not_found: return "the job is unknown, expired or deleted";
-      case Errc::link_expired: return "the download link expired, was used up or was revoked";
-      case Errc::rate_limited: return "rate limited";
-      case Errc::at_capacity: return "the model is at capacity";
-      case Errc::provider_error: return "the provider failed";
-      case Errc::failed_at_provider: return "the job failed at the provider";
-      case Errc::unexpected_response: return "the provider's answer matches no documented shape";
-      case Errc::deadline_exceeded: return "the job's deadline passed";
-      case Errc::cancelled: return "cancelled";
-      case Errc::ambiguous_submit: return "the create request may have reached the provider and cannot be repeated safely";
-      case Errc::download_incomplete: return "the downloaded file does not have the announced size";
-      case Errc::file_error: return "the output file could not be written";
-      case Errc::not_supported: return "the provider does not offer this operation";
-      case Errc::link_budget_spent: return "the one-time download link was fetched as often as allowed";
-      case Errc::not_a_video: return "the download is not the announced video";
-      case Errc::size_mismatch: return "the download is complete but its size differs from the announced size";
-      case Errc::quote_created_job: return "the price quote created a job at the provider";
-      case Errc::cancelled_at_provider: return "the job was cancelled at the provider";
-      case Errc::wrong_account: return "the handle belongs to another provider or API than this session's";
-      case Errc::unknown_provider: return "no provider of that name";
-      case Errc::missing_api_key: return "no API key is configured";
-      case Errc::internal_error: return "an internal error ended the job";
-    }
-    return "unknown reel.job error";
+inline constexpr char job_category_name[] = "reel.job";
+/// The message of each `Errc` value (null for a value it does not know).
+constexpr const char* job_message(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "success";
+    case Errc::invalid_request: return "the provider refused the request's parameters";
+    case Errc::unauthorized: return "authentication failed or the model is not available to this account";
+    case Errc::insufficient_balance: return "insufficient balance";
+    case Errc::needs_consent: return "the model needs consent before it accepts this request";
+    case Errc::payload_too_large: return "the request's media inputs are too large";
+    case Errc::content_policy: return "refused under the content policy";
+    case Errc::model_not_found: return "no such model";
+    case Errc::job_not_found: return "the job is unknown, expired or deleted";
+    case Errc::link_expired: return "the download link expired, was used up or was revoked";
+    case Errc::rate_limited: return "rate limited";
+    case Errc::at_capacity: return "the model is at capacity";
+    case Errc::provider_error: return "the provider failed";
+    case Errc::failed_at_provider: return "the job failed at the provider";
+    case Errc::unexpected_response: return "the provider's answer matches no documented shape";
+    case Errc::deadline_exceeded: return "the job's deadline passed";
+    case Errc::cancelled: return "cancelled";
+    case Errc::ambiguous_submit: return "the create request may have reached the provider and cannot be repeated safely";
+    case Errc::download_incomplete: return "the downloaded file does not have the announced size";
+    case Errc::file_error: return "the output file could not be written";
+    case Errc::not_supported: return "the provider does not offer this operation";
+    case Errc::link_budget_spent: return "the one-time download link was fetched as often as allowed";
+    case Errc::not_a_video: return "the download is not the announced video";
+    case Errc::size_mismatch: return "the download is complete but its size differs from the announced size";
+    case Errc::quote_created_job: return "the price quote created a job at the provider";
+    case Errc::cancelled_at_provider: return "the job was cancelled at the provider";
+    case Errc::wrong_account: return "the handle belongs to another provider or API than this session's";
+    case Errc::unknown_provider: return "no provider of that name";
+    case Errc::missing_api_key: return "no API key is configured";
+    case Errc::internal_error: return "an internal error ended the job";
   }
-};
+  return nullptr;
+}
 }  // namespace detail
 
 inline const std::error_category& job_category() noexcept {
-  static const detail::JobCategory category;
-  return category;
+  return ErrorCategory<Errc, detail::job_category_name, detail::job_message>::instance();
 }
 
 /// The symbolic name of a job error code ("content_policy", "link_expired", ...).

@@ -5,17 +5,18 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/policy/rate_limiter.hpp>
 
 #include <chrono>
 #include <map>
-#include <string>
 
 namespace reel::job {
 
 /// Rate limits and abuse guard of an account.
 struct AccountLimits {
-  std::map<std::string, policy::RateLimit, std::less<>> limits;
+  /// The limit of each bucket; buckets without one are never delayed.
+  std::map<policy::Bucket, policy::RateLimit> limits;
   policy::FailureGuard guard{10, std::chrono::seconds(30)};
 
   /// No client-side limit (the server's 429s and hints still pause requests).

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/error_category.hpp>
 
 #include <cstddef>
 #include <string>
@@ -39,36 +40,33 @@ const std::error_category& json_category() noexcept;
 inline std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), json_category()}; }
 
 namespace detail {
-class JsonCategory final : public std::error_category {
-public:
-  const char* name() const noexcept override { return "reel.json"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "success";
-      case Errc::unexpected_end: return "unexpected end of input";
-      case Errc::syntax_error: return "syntax error";
-      case Errc::trailing_content: return "unexpected content after the JSON value";
-      case Errc::invalid_escape: return "invalid escape sequence in string";
-      case Errc::invalid_unicode: return "invalid UTF-8, control character or unpaired surrogate in string";
-      case Errc::invalid_number: return "invalid number";
-      case Errc::number_out_of_range: return "number out of range for the target type";
-      case Errc::type_mismatch: return "JSON value has the wrong type for the target";
-      case Errc::missing_field: return "required field is missing";
-      case Errc::unknown_field: return "unknown field";
-      case Errc::duplicate_key: return "duplicate key";
-      case Errc::unknown_enum_value: return "string is not a known value of the enum";
-      case Errc::depth_exceeded: return "nesting too deep";
-      case Errc::input_too_large: return "input too large";
-      case Errc::not_representable: return "value cannot be represented in JSON";
-    }
-    return "unknown reel.json error";
+inline constexpr char json_category_name[] = "reel.json";
+/// The message of each `Errc` value (null for a value it does not know).
+constexpr const char* json_message(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "success";
+    case Errc::unexpected_end: return "unexpected end of input";
+    case Errc::syntax_error: return "syntax error";
+    case Errc::trailing_content: return "unexpected content after the JSON value";
+    case Errc::invalid_escape: return "invalid escape sequence in string";
+    case Errc::invalid_unicode: return "invalid UTF-8, control character or unpaired surrogate in string";
+    case Errc::invalid_number: return "invalid number";
+    case Errc::number_out_of_range: return "number out of range for the target type";
+    case Errc::type_mismatch: return "JSON value has the wrong type for the target";
+    case Errc::missing_field: return "required field is missing";
+    case Errc::unknown_field: return "unknown field";
+    case Errc::duplicate_key: return "duplicate key";
+    case Errc::unknown_enum_value: return "string is not a known value of the enum";
+    case Errc::depth_exceeded: return "nesting too deep";
+    case Errc::input_too_large: return "input too large";
+    case Errc::not_representable: return "value cannot be represented in JSON";
   }
-};
+  return nullptr;
+}
 }  // namespace detail
 
 inline const std::error_category& json_category() noexcept {
-  static const detail::JsonCategory category;
-  return category;
+  return ErrorCategory<Errc, detail::json_category_name, detail::json_message>::instance();
 }
 
 /// A JSON error with its position: byte offset, 1-based line and column, the JSON Pointer

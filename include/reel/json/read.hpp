@@ -428,7 +428,7 @@ bool read_value(Parser& p, T& v) {
 /// Reads `input` into `out`. Returns an empty `Error` on success; on failure the error holds the
 /// code, position, JSON Pointer path and an excerpt, and `out` is left partly assigned.
 template <class T>
-Error read(std::string_view input, T& out, const ReadOptions& options = {}) {
+[[nodiscard]] Error read(std::string_view input, T& out, const ReadOptions& options = {}) {
   if (input.size() > options.max_input_size) {
     Error e;
     e.code = make_error_code(Errc::input_too_large);

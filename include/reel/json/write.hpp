@@ -288,7 +288,7 @@ bool write_value(Writer& w, const T& v) {
 /// Appends `value` as compact JSON to `out`. On failure (NaN, infinity, invalid UTF-8, an enum
 /// value without a name) `out` is restored and the error names the path of the offending value.
 template <class T>
-Error write(const T& value, std::string& out) {
+[[nodiscard]] Error write(const T& value, std::string& out) {
   const std::size_t before = out.size();
   detail::Writer w(out);
   if (!detail::write_value(w, value)) {

@@ -18,23 +18,23 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/policy/bucket.hpp>
 
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <map>
-#include <string>
 #include <system_error>
 
 namespace reel::policy {
 
 /// The shared part of a limiter's state.
 struct LimiterState {
-  struct Bucket {
+  /// One bucket's shared state.
+  struct BucketState {
     std::deque<std::int64_t> grants;  ///< granted and reserved send times, sorted
     std::int64_t paused_until = 0;
   };
-  std::map<std::string, Bucket, std::less<>> buckets;
+  std::map<Bucket, BucketState> buckets;
   std::deque<std::int64_t> failures;  ///< times of recent failed requests, sorted
 };
 

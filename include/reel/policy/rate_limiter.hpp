@@ -3,8 +3,8 @@
 /// `reel::policy::RateLimiter`: the client-side limiter of one provider account (API key),
 /// shared by every job on it, so a batch never trips the provider's limits or its abuse guard.
 ///
-/// Each bucket (say "queue", "retrieve") allows at most `requests` in any sliding `window`
-/// (plus a safety `margin`), which keeps every fixed window the server counts within its limit
+/// Each bucket (`policy::Bucket`: create, status, download, ...) allows at most `requests` in
+/// any sliding `window` (plus a safety `margin`), which keeps every fixed window the server counts within its limit
 /// too. Requests are granted in arrival order: a waiting request reserves its slot. A 429 or a
 /// server's `x-ratelimit-*` answer pauses the bucket until the server's reset; failed requests
 /// feed an abuse guard that pauses every bucket when too many fail too fast (Venice blocks a key
@@ -12,6 +12,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/policy/hints.hpp>
 #include <reel/policy/limiter_store.hpp>
 #include <reel/time/clock.hpp>
@@ -19,13 +20,12 @@
 #include <asio/awaitable.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
-#include <string>
-#include <string_view>
 #include <system_error>
 
 namespace reel::policy {
@@ -49,11 +49,10 @@ class RateLimiter {
 public:
   using time_point = Clock::time_point;
 
-  /// Limits per bucket name; buckets without a limit are never delayed (but count failures).
-  explicit RateLimiter(Clock& clock, std::map<std::string, RateLimit, std::less<>> limits = {},
-                       FailureGuard guard = {})
+  /// Limits per bucket; buckets without a limit are never delayed (but count failures).
+  explicit RateLimiter(Clock& clock, const std::map<Bucket, RateLimit>& limits = {}, FailureGuard guard = {})
       : clock_(clock), guard_(guard) {
-    for (auto& [name, limit] : limits) buckets_[name].limit = limit;
+    for (const auto& [bucket, limit] : limits) lane(bucket).limit = limit;
   }
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
@@ -61,15 +60,15 @@ public:
   /// Waits until a request to `bucket` may be sent and takes its slot. Returns an empty code,
   /// `operation_aborted` when the caller's cancellation slot fired, or `std::errc::timed_out` at
   /// once when the slot would only come after `deadline` (in both cases the slot is given back).
-  asio::awaitable<std::error_code> acquire(std::string_view bucket, std::optional<time_point> deadline = std::nullopt) {
+  asio::awaitable<std::error_code> acquire(Bucket bucket, std::optional<time_point> deadline = std::nullopt) {
     for (;;) {
-      Bucket* b = nullptr;
+      Lane* b = nullptr;
       time_point now{};
       time_point at{};
       {
         const Shared shared(*this);
         now = clock_.now();
-        b = find(bucket);
+        b = &lane(bucket);
         at = next_slot(b, now);
         if (at <= now || !deadline || at <= *deadline) take(b, at);
       }
@@ -87,8 +86,7 @@ public:
       // slot back and look again then. One reading of the clock for the whole decision: two
       // unsequenced readings would see time move between them and take every wake-up for a pause.
       const time_point woke = clock_.now();
-      const Bucket* now_b = find(bucket);
-      if (paused_until(now_b) > woke || guard_until(woke) > woke) {
+      if (lane(bucket).paused_until > woke || guard_until(woke) > woke) {
         give_back(b, at);
         continue;
       }
@@ -106,10 +104,10 @@ public:
   /// Takes a slot of `bucket` if one is free now (an empty answer), without waiting; otherwise
   /// reserves nothing and says when the next one may be free. For schedulers that keep a job
   /// in their own queue instead of suspending it here.
-  std::optional<time_point> try_acquire(std::string_view bucket) {
+  std::optional<time_point> try_acquire(Bucket bucket) {
     const Shared shared(*this);
     const time_point now = clock_.now();
-    Bucket* b = find(bucket);
+    Lane* b = &lane(bucket);
     const time_point at = next_slot(b, now);
     if (at > now) return at;
     take(b, now);
@@ -118,13 +116,13 @@ public:
 
   /// When the `n`-th of `n` more requests to `bucket` could be sent, if nothing else takes a
   /// slot meanwhile (no slot is reserved): how long a batch of `n` creates takes to go out.
-  time_point when_granted(std::string_view bucket, std::size_t n) {
+  time_point when_granted(Bucket bucket, std::size_t n) {
     const Shared shared(*this);
     const time_point now = clock_.now();
-    Bucket* b = find(bucket);
+    Lane* b = &lane(bucket);
     time_point at = next_slot(b, now);
     if (n == 0) return now;
-    if (b == nullptr || b->limit.requests <= 0) return at;
+    if (b->limit.requests <= 0) return at;
     std::deque<time_point> grants = b->grants;
     const Duration span = b->limit.window + b->limit.margin;
     const auto limit = static_cast<std::size_t>(b->limit.requests);
@@ -139,14 +137,14 @@ public:
   /// Records how a request to `bucket` ended: its HTTP status (0 for a transport failure) and
   /// the server's hints. Failures feed the abuse guard; a 429, or no requests remaining, pauses
   /// the bucket until the server's reset or Retry-After (at most `max_server_wait`).
-  void record(std::string_view bucket, int status, const ServerHints& hints = {}) {
+  void record(Bucket bucket, int status, const ServerHints& hints = {}) {
     const Shared shared(*this);
     const time_point now = clock_.now();
     if (status == 0 || status >= 400) {
       failures_.push_back(now);
       prune_failures(now);
     }
-    Bucket* b = find(bucket);
+    Lane* b = &lane(bucket);
     // Hints built by hand may exceed what parsing allows: `now + pause` must not overflow.
     const auto capped = [](std::optional<Duration> d) -> std::optional<Duration> {
       if (!d) return std::nullopt;
@@ -159,13 +157,12 @@ public:
       // Retry-After when given; else the limit's reset if the server says nothing remains.
       pause = retry_after;
       if (!pause && hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0) pause = reset;
-      if (!pause) pause = b != nullptr ? b->limit.pause_after_429 : Duration(5000);
+      if (!pause) pause = b->limit.pause_after_429;
     } else if (hints.rate_limit_remaining && *hints.rate_limit_remaining <= 0 && reset) {
       pause = reset;
     }
     if (pause) {
-      Bucket& target = b != nullptr ? *b : buckets_[std::string(bucket)];
-      target.paused_until = std::max(target.paused_until, now + *pause);
+      b->paused_until = std::max(b->paused_until, now + *pause);
     }
   }
 
@@ -179,7 +176,8 @@ public:
   }
 
 private:
-  struct Bucket {
+  // One bucket's limit and state.
+  struct Lane {
     RateLimit limit{0, Duration(0), Duration(0), Duration(5000)};
     std::deque<time_point> grants;  ///< granted and reserved send times, sorted
     time_point paused_until{};
@@ -215,50 +213,49 @@ private:
 
   // Takes the shared state as this limiter's (the limits stay this limiter's own).
   void adopt(const LimiterState& state) {
-    for (auto& [name, bucket] : buckets_) {
-      bucket.grants.clear();
-      bucket.paused_until = {};
+    for (Lane& l : lanes_) {
+      l.grants.clear();
+      l.paused_until = {};
     }
-    for (const auto& [name, shared] : state.buckets) {
-      Bucket& bucket = buckets_[name];
-      for (const std::int64_t g : shared.grants) bucket.grants.push_back(at_ticks(g));
-      bucket.paused_until = at_ticks(shared.paused_until);
+    for (const auto& [bucket, shared] : state.buckets) {
+      if (static_cast<std::size_t>(bucket) >= bucket_count) continue;
+      Lane& l = lane(bucket);
+      for (const std::int64_t g : shared.grants) l.grants.push_back(at_ticks(g));
+      l.paused_until = at_ticks(shared.paused_until);
     }
     failures_.clear();
     for (const std::int64_t f : state.failures) failures_.push_back(at_ticks(f));
   }
   LimiterState shared_state() const {
     LimiterState state;
-    for (const auto& [name, bucket] : buckets_) {
-      if (bucket.grants.empty() && bucket.paused_until == time_point{}) continue;
-      LimiterState::Bucket& shared = state.buckets[name];
-      for (const time_point g : bucket.grants) shared.grants.push_back(ticks(g));
-      shared.paused_until = ticks(bucket.paused_until);
+    for (std::size_t i = 0; i < bucket_count; ++i) {
+      const Lane& l = lanes_[i];
+      if (l.grants.empty() && l.paused_until == time_point{}) continue;
+      LimiterState::BucketState& shared = state.buckets[static_cast<Bucket>(i)];
+      for (const time_point g : l.grants) shared.grants.push_back(ticks(g));
+      shared.paused_until = ticks(l.paused_until);
     }
     for (const time_point f : failures_) state.failures.push_back(ticks(f));
     return state;
   }
 
   // Takes the slot at `at` of a limited bucket.
-  static void take(Bucket* b, time_point at) {
-    if (b != nullptr && b->limit.requests > 0) b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
+  static void take(Lane* b, time_point at) {
+    if (b->limit.requests > 0) b->grants.insert(std::upper_bound(b->grants.begin(), b->grants.end(), at), at);
   }
 
-  Bucket* find(std::string_view name) {
-    const auto it = buckets_.find(name);
-    return it == buckets_.end() ? nullptr : &it->second;
-  }
+  Lane& lane(Bucket bucket) { return lanes_[static_cast<std::size_t>(bucket)]; }
   // Forgets the slot reserved at `at`.
-  static void give_back(Bucket* b, time_point at) {
-    if (b == nullptr || b->limit.requests <= 0) return;
+  static void give_back(Lane* b, time_point at) {
+    if (b->limit.requests <= 0) return;
     const auto it = std::find(b->grants.begin(), b->grants.end(), at);
     if (it != b->grants.end()) b->grants.erase(it);
   }
   // The earliest time a request to `b` may be sent (granted slots, pauses and the guard), seen
   // at `now`; drops the grants that left the window.
-  time_point next_slot(Bucket* b, time_point now) {
-    time_point at = std::max({now, paused_until(b), guard_until(now)});
-    if (b != nullptr && b->limit.requests > 0) {
+  time_point next_slot(Lane* b, time_point now) {
+    time_point at = std::max({now, b->paused_until, guard_until(now)});
+    if (b->limit.requests > 0) {
       const Duration span = b->limit.window + b->limit.margin;
       while (!b->grants.empty() && b->grants.front() + span <= now) b->grants.pop_front();
       const auto limit = static_cast<std::size_t>(b->limit.requests);
@@ -266,7 +263,6 @@ private:
     }
     return at;
   }
-  static time_point paused_until(const Bucket* b) { return b != nullptr ? b->paused_until : time_point{}; }
 
   void prune_failures(time_point now) {
     while (!failures_.empty() && failures_.front() + guard_.window <= now) failures_.pop_front();
@@ -281,7 +277,7 @@ private:
 
   Clock& clock_;
   FailureGuard guard_;
-  std::map<std::string, Bucket, std::less<>> buckets_;
+  std::array<Lane, bucket_count> lanes_{};
   std::deque<time_point> failures_;
   std::size_t waiting_ = 0;
   LimiterStore* store_ = nullptr;

@@ -12,6 +12,7 @@
 #include <reel/job/limits.hpp>
 #include <reel/job/request.hpp>
 #include <reel/job/status.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/json/meta.hpp>
 #include <reel/json/value.hpp>
 #include <reel/providers/common.hpp>
@@ -114,8 +115,9 @@ struct Lumenfall {
   static constexpr bool has_cleanup = true;
   static constexpr bool has_cancel = true;
   static constexpr bool has_models = false;
-  static constexpr std::string_view create_bucket = "create";
-  static constexpr std::string_view status_bucket = "status";
+  /// Rate-limit buckets.
+  static constexpr policy::Bucket create_bucket = policy::Bucket::create;
+  static constexpr policy::Bucket status_bucket = policy::Bucket::status;
 
   using Request = lumenfall::CreateRequest;
 

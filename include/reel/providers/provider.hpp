@@ -8,7 +8,7 @@
 /// |---|---|
 /// | `static constexpr std::string_view name` | "venice", "lumenfall", ... |
 /// | `static constexpr bool idempotent_create` | a repeated create returns the same job (an idempotency key) |
-/// | `static constexpr std::string_view create_bucket, status_bucket` | rate-limit buckets of create and status calls |
+/// | `static constexpr policy::Bucket create_bucket, status_bucket` | rate-limit buckets of create and status calls (usually `Bucket::create`, `Bucket::status`) |
 /// | `using Request` | the native create request (a reflected struct) |
 /// | `std::string base_url` | the API's base URL; the API key is only sent there |
 /// | `static Request native(const job::VideoRequest&)` | the common request mapped onto the native one |
@@ -32,6 +32,7 @@
 #include <reel/job/handle.hpp>
 #include <reel/job/request.hpp>
 #include <reel/job/status.hpp>
+#include <reel/policy/bucket.hpp>
 
 #include <concepts>
 #include <optional>
@@ -47,8 +48,8 @@ concept Provider = requires(const P& p, const typename P::Request& request, job:
                             const http::ResponseHead& head, const job::VideoRequest& common) {
   { P::name } -> std::convertible_to<std::string_view>;
   { P::idempotent_create } -> std::convertible_to<bool>;
-  { P::create_bucket } -> std::convertible_to<std::string_view>;
-  { P::status_bucket } -> std::convertible_to<std::string_view>;
+  { P::create_bucket } -> std::convertible_to<policy::Bucket>;
+  { P::status_bucket } -> std::convertible_to<policy::Bucket>;
   { p.base_url } -> std::convertible_to<std::string>;
   { P::native(common) } -> std::same_as<typename P::Request>;
   { p.create_request(request, const_handle) } -> std::same_as<http::Request>;

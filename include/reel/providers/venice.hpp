@@ -11,6 +11,7 @@
 #include <reel/job/limits.hpp>
 #include <reel/job/request.hpp>
 #include <reel/job/status.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/providers/common.hpp>
 #include <reel/providers/venice_types.hpp>
 
@@ -36,8 +37,8 @@ struct Venice {
   static constexpr bool has_cancel = false;
   static constexpr bool has_models = true;
   /// Rate-limit buckets (Venice limits queue and retrieve separately).
-  static constexpr std::string_view create_bucket = "queue";
-  static constexpr std::string_view status_bucket = "retrieve";
+  static constexpr policy::Bucket create_bucket = policy::Bucket::create;
+  static constexpr policy::Bucket status_bucket = policy::Bucket::status;
 
   using Request = venice::QueueRequest;
 
@@ -48,8 +49,8 @@ struct Venice {
   /// abuse guard below its block of a key after 20 failures in 30 s.
   static job::AccountLimits default_limits() {
     job::AccountLimits limits;
-    limits.limits = {{"queue", policy::RateLimit{40, std::chrono::minutes(1), std::chrono::seconds(1), std::chrono::seconds(5)}},
-                     {"retrieve", policy::RateLimit{120, std::chrono::minutes(1), std::chrono::seconds(1), std::chrono::seconds(5)}}};
+    limits.limits = {{policy::Bucket::create, policy::RateLimit{40, std::chrono::minutes(1), std::chrono::seconds(1), std::chrono::seconds(5)}},
+                     {policy::Bucket::status, policy::RateLimit{120, std::chrono::minutes(1), std::chrono::seconds(1), std::chrono::seconds(5)}}};
     limits.guard = policy::FailureGuard{10, std::chrono::seconds(30)};
     return limits;
   }

@@ -45,6 +45,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -75,9 +76,13 @@ using DefaultClient = http::Client;
 struct DefaultClient;
 #endif
 
-/// Jobs of provider `P` over the HTTP client `H`, on one account (see the file comment).
+/// Jobs of provider `P` over the HTTP client `H` (its executor `asio::any_io_executor`), on one account
+/// (see the file comment).
 template <Provider P, http::HttpClient H = DefaultClient>
 class Session {
+  static_assert(std::is_same_v<typename H::executor_type, asio::any_io_executor>,
+                "reel::Session: the HTTP client's executor_type must be asio::any_io_executor (as for VideoJob)");
+
 public:
   using provider_type = P;
   using client_type = H;

@@ -5,18 +5,23 @@
 /// together: `account.limiter().share_through(&file)` in each. The file holds send times and
 /// pauses only, never a key; name it after the account (e.g. a hash of provider and key).
 ///
-/// Format, text: one line per bucket, `b <name> <paused_until> <grant>...`, and one line
-/// `f <failure>...`; times in nanoseconds of CLOCK_MONOTONIC (`reel::SteadyClock`). A file that
-/// cannot be read as such is taken as empty (it is only a pacing hint, rebuilt within a window).
+/// Format, text: one line per bucket, `b <name> <paused_until> <grant>...` (the name is
+/// `policy::to_string(bucket)`), and one line `f <failure>...`; times in nanoseconds of
+/// CLOCK_MONOTONIC (`reel::SteadyClock`). A file that cannot be read as such is taken as empty (it
+/// is only a pacing hint, rebuilt within a window). Files of reel versions that named buckets by
+/// string read the same: Venice's "queue" and "retrieve" as `create` and `status`; other names
+/// that are no bucket are skipped.
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/policy/bucket.hpp>
 #include <reel/policy/limiter_store.hpp>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -94,7 +99,7 @@ public:
     std::string out;
     for (const auto& [name, bucket] : state.buckets) {
       out += "b ";
-      out += name;
+      out += policy::to_string(name);
       out += ' ';
       out += std::to_string(bucket.paused_until);
       for (const std::int64_t g : bucket.grants) {
@@ -123,16 +128,17 @@ public:
         line.remove_prefix(2);
         const std::size_t space = line.find(' ');
         if (space == 0 || space == std::string_view::npos) continue;
-        const std::string name(line.substr(0, space));
+        const std::optional<policy::Bucket> name = bucket_named(line.substr(0, space));
+        if (!name) continue;
         line.remove_prefix(space + 1);
         std::int64_t paused = 0;
         if (!number(line, paused)) continue;
-        policy::LimiterState::Bucket bucket;
+        policy::LimiterState::BucketState bucket;
         bucket.paused_until = paused;
         for (std::int64_t g = 0; number(line, g);) {
           if (bucket.grants.empty() || bucket.grants.back() <= g) bucket.grants.push_back(g);
         }
-        state.buckets[name] = std::move(bucket);
+        state.buckets[*name] = std::move(bucket);
       } else if (!line.empty() && line[0] == 'f') {
         line.remove_prefix(1);
         for (std::int64_t f = 0; number(line, f);) {
@@ -145,6 +151,13 @@ public:
 
 private:
   static constexpr std::size_t max_size = 4 << 20;
+
+  // The bucket a line names, also in the older format's Venice names.
+  static std::optional<policy::Bucket> bucket_named(std::string_view name) {
+    if (name == "queue") return policy::Bucket::create;
+    if (name == "retrieve") return policy::Bucket::status;
+    return policy::bucket_from_string(name);
+  }
 
   // Reads one space-separated integer from the front of `s`.
   static bool number(std::string_view& s, std::int64_t& out) {

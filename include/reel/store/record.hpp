@@ -7,6 +7,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/error_category.hpp>
 #include <reel/job/outcome.hpp>
 #include <reel/job/handle.hpp>
 #include <reel/job/request.hpp>
@@ -43,30 +44,27 @@ const std::error_category& store_category() noexcept;
 inline std::error_code make_error_code(Errc e) noexcept { return {static_cast<int>(e), store_category()}; }
 
 namespace detail {
-class StoreCategory final : public std::error_category {
-public:
-  const char* name() const noexcept override { return "reel.store"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::ok: return "success";
-      case Errc::io_error: return "journal I/O failed";
-      case Errc::not_a_journal: return "the file is not a reel job journal";
-      case Errc::corrupt_record: return "a journal record in the middle of the file is corrupt";
-      case Errc::bad_record: return "a journal record is not a valid entry";
-      case Errc::locked: return "the journal is open elsewhere";
-      case Errc::encode_error: return "the entry cannot be written as JSON";
-      case Errc::unknown_job: return "no such job in the journal";
-      case Errc::mismatched_job: return "the job does not belong to this journal record";
-      case Errc::not_resumable: return "the job has no handle and cannot be resubmitted safely";
-    }
-    return "unknown reel.store error";
+inline constexpr char store_category_name[] = "reel.store";
+/// The message of each `Errc` value (null for a value it does not know).
+constexpr const char* store_message(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "success";
+    case Errc::io_error: return "journal I/O failed";
+    case Errc::not_a_journal: return "the file is not a reel job journal";
+    case Errc::corrupt_record: return "a journal record in the middle of the file is corrupt";
+    case Errc::bad_record: return "a journal record is not a valid entry";
+    case Errc::locked: return "the journal is open elsewhere";
+    case Errc::encode_error: return "the entry cannot be written as JSON";
+    case Errc::unknown_job: return "no such job in the journal";
+    case Errc::mismatched_job: return "the job does not belong to this journal record";
+    case Errc::not_resumable: return "the job has no handle and cannot be resubmitted safely";
   }
-};
+  return nullptr;
+}
 }  // namespace detail
 
 inline const std::error_category& store_category() noexcept {
-  static const detail::StoreCategory category;
-  return category;
+  return ErrorCategory<Errc, detail::store_category_name, detail::store_message>::instance();
 }
 
 /// A store error: the code, where in the file (for format errors) and what happened.

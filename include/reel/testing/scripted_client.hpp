@@ -32,6 +32,7 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/error_category.hpp>
 #include <reel/core/result.hpp>
 #include <reel/http/body.hpp>
 #include <reel/http/client_concept.hpp>
@@ -113,22 +114,20 @@ inline std::error_code make_error_code(ScriptError e) noexcept { return {static_
 
 namespace detail {
 
-class ScriptCategory final : public std::error_category {
-public:
-  const char* name() const noexcept override { return "reel.testing.script"; }
-  std::string message(int ev) const override {
-    switch (static_cast<ScriptError>(ev)) {
-      case ScriptError::ok: return "success";
-      case ScriptError::unexpected_request: return "unexpected request: the script has no step left";
-      case ScriptError::method_mismatch: return "request does not match the script: method";
-      case ScriptError::url_mismatch: return "request does not match the script: URL";
-      case ScriptError::missing_header: return "request does not match the script: a required header is missing";
-      case ScriptError::forbidden_header: return "request does not match the script: a forbidden header is present";
-      case ScriptError::body_mismatch: return "request does not match the script: body";
-    }
-    return "unknown reel.testing.script error";
+inline constexpr char script_category_name[] = "reel.testing.script";
+/// The message of each `ScriptError` value (null for a value it does not know).
+constexpr const char* script_message(ScriptError e) noexcept {
+  switch (e) {
+    case ScriptError::ok: return "success";
+    case ScriptError::unexpected_request: return "unexpected request: the script has no step left";
+    case ScriptError::method_mismatch: return "request does not match the script: method";
+    case ScriptError::url_mismatch: return "request does not match the script: URL";
+    case ScriptError::missing_header: return "request does not match the script: a required header is missing";
+    case ScriptError::forbidden_header: return "request does not match the script: a forbidden header is present";
+    case ScriptError::body_mismatch: return "request does not match the script: body";
   }
-};
+  return nullptr;
+}
 
 /// A reason phrase for the common status codes, empty for others.
 constexpr std::string_view default_reason(int status) noexcept {
@@ -189,8 +188,7 @@ inline std::optional<std::error_code> stall_error(Stage stage, const RequestOpti
 }  // namespace detail
 
 inline const std::error_category& script_category() noexcept {
-  static const detail::ScriptCategory category;
-  return category;
+  return ErrorCategory<ScriptError, detail::script_category_name, detail::script_message>::instance();
 }
 
 /// A copy of one request a `ScriptedClient` received, with its options.
