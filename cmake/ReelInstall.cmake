@@ -17,3 +17,15 @@ install(FILES
   "${PROJECT_BINARY_DIR}/reelConfigVersion.cmake"
   "${PROJECT_SOURCE_DIR}/cmake/FindAsio.cmake"
   DESTINATION "${REEL_CMAKE_INSTALL_DIR}")
+
+# reel.pc for pkg-config users. Header-only and arch-independent, so it goes to the data
+# directory (share/pkgconfig, which pkg-config searches), and its prefix is relative to itself.
+set(REEL_PKGCONFIG_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/pkgconfig" CACHE STRING "Where reel.pc goes")
+set(REEL_PC_REQUIRES "")
+set(REEL_PC_CFLAGS "")
+if(REEL_WITH_OPENSSL)
+  set(REEL_PC_REQUIRES "openssl")
+  set(REEL_PC_CFLAGS " -DREEL_HAS_OPENSSL=1")
+endif()
+configure_file("${PROJECT_SOURCE_DIR}/cmake/reel.pc.in" "${PROJECT_BINARY_DIR}/reel.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/reel.pc" DESTINATION "${REEL_PKGCONFIG_INSTALL_DIR}")

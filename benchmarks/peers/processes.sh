@@ -10,7 +10,7 @@ B=${B:-build/dev}
 D=$(mktemp -d)
 trap 'kill $SIM 2>/dev/null || true; rm -rf "$D"' EXIT
 echo '{"job":{"duration_ms":2000}}' > "$D/cfg.json"
-"$B/tests/simulator/reel-simulator" --port 0 --port-file "$D/port" --config "$D/cfg.json" --quiet --idle-timeout 600 > "$D/sim.out" 2>&1 &
+"$B/tools/simulator/reel-simulator" --port 0 --port-file "$D/port" --config "$D/cfg.json" --quiet --idle-timeout 600 > "$D/sim.out" 2>&1 &
 SIM=$!
 for i in $(seq 1 100); do [ -s "$D/port" ] && break; sleep 0.1; done
 PORT=$(head -1 "$D/port")
@@ -19,7 +19,7 @@ start=$(date +%s)
 pids=()
 if [ -n "${NOJ:-}" ]; then J=(--no-journal); else J=(--journal "$D/state/journal"); fi
 for i in $(seq 1 ${N:-100}); do
-  VENICE_API_KEY=k-hundred "$B/examples/cli/reel" generate --base-url "$URL" --model wan-2.5-preview-text-to-video \
+  VENICE_API_KEY=k-hundred "$B/tools/reel/reel" generate --base-url "$URL" --model wan-2.5-preview-text-to-video \
     --prompt "crowd $i" --duration 5 --aspect-ratio 16:9 --output "$D/v$i.mp4" "${J[@]}" \
     > "$D/out$i" 2> "$D/err$i" &
   pids+=($!)

@@ -7,7 +7,7 @@
 #
 # CLIENTs (default: all whose tools are found): venice-guide-python, venice-guide-node,
 # openai-sdk-lumenfall, reel. Knobs (environment):
-#   BUILD         build directory with tests/simulator/reel-simulator and benchmarks/peers/reel_peer
+#   BUILD         build directory with tools/simulator/reel-simulator and benchmarks/peers/reel_peer
 #                 (default: the first of build/release, build/dev that has the simulator)
 #   REEL_SIMULATOR, REEL_PEER   the two programs, when they are elsewhere
 #   JOB_MIN_MS, JOB_MAX_MS      job run times, uniform (default 30000-59000; smoke tests 3000-6000)
@@ -50,11 +50,11 @@ KEY="peer-bench-key"
 
 if [[ -z "${BUILD:-}" ]]; then
   for b in "$root/build/release" "$root/build/dev"; do
-    if [[ -x "$b/tests/simulator/reel-simulator" ]]; then BUILD="$b"; break; fi
+    if [[ -x "$b/tools/simulator/reel-simulator" ]]; then BUILD="$b"; break; fi
   done
 fi
 BUILD="${BUILD:-$root/build/release}"
-SIMULATOR="${REEL_SIMULATOR:-$BUILD/tests/simulator/reel-simulator}"
+SIMULATOR="${REEL_SIMULATOR:-$BUILD/tools/simulator/reel-simulator}"
 PEER="${REEL_PEER:-$BUILD/benchmarks/peers/reel_peer}"
 if [[ -z "${PEER_NPM_DIR:-}" ]]; then
   PEER_NPM_DIR="$root/build/peers-npm"

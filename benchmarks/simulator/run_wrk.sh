@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
-# Throughput of reel-simulator (tests/simulator) for a JSON status answer, measured with wrk.
+# Throughput of reel-simulator (tools/simulator) for a JSON status answer, measured with wrk.
 #
-#   benchmarks/simulator/run_wrk.sh [SIMULATOR]   (default: build/release/tests/simulator/reel-simulator)
+#   benchmarks/simulator/run_wrk.sh [SIMULATOR]   (default: build/release/tools/simulator/reel-simulator)
 #
 # It builds nothing; build an optimised, non-sanitized binary first:
 #   cmake --preset release && cmake --build build/release --target reel_simulator
@@ -23,7 +23,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-sim=${1:-$root/build/release/tests/simulator/reel-simulator}
+sim=${1:-$root/build/release/tools/simulator/reel-simulator}
 read -r -a connections <<<"${CONNECTIONS:-1 16 64}"
 duration=${DURATION:-10s}
 warmup=${WARMUP:-2s}

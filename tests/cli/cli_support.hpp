@@ -55,8 +55,8 @@ inline std::vector<std::string> environment(const std::map<std::string, std::str
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
     const std::string name = entry.substr(0, entry.find('='));
-    if (name == "VENICE_API_KEY" || name == "LUMENFALL_API_KEY" || name == "REEL_JOURNAL" || name == "XDG_STATE_HOME" ||
-        extra.count(name) != 0) {
+    if (name == "VENICE_API_KEY" || name == "LUMENFALL_API_KEY" || name == "VENICE_BASE_URL" ||
+        name == "LUMENFALL_BASE_URL" || name == "REEL_JOURNAL" || name == "XDG_STATE_HOME" || extra.count(name) != 0) {
       continue;
     }
     env.push_back(entry);

@@ -5,6 +5,8 @@
 // keys, and --json output is parsed line by line.
 #include "cli_support.hpp"
 
+#include <reel/config.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -173,6 +175,24 @@ TEST_F(Cli, GenerateVeniceWritesTheAnnouncedMp4) {
   EXPECT_EQ(str(member(r.event("submitted"), "handle"), "provider"), "venice");
   EXPECT_NE(r.event("progress"), nullptr);
   EXPECT_LT(r.event("submitted"), r.result());
+}
+
+TEST_F(Cli, TheBaseUrlComesFromTheProvidersVariableWithoutBaseUrl) {
+  // reel::connect_from_env reads VENICE_BASE_URL / LUMENFALL_BASE_URL; --base-url wins over it.
+  start_sim(R"({"job":{"polls":1,"output_bytes":300000},"poll_after_ms":20})");
+  Options env;
+  env.env["VENICE_BASE_URL"] = venice();
+  env.env["LUMENFALL_BASE_URL"] = "http://127.0.0.1:1/openai/v1";  // nothing listens there
+  const ProcessRun v = reel_json({"generate", "--model", "wan-2.5-preview-text-to-video", "--prompt", "A cat", "--aspect-ratio", "16:9", "--poll",
+                                  "fixed:20ms", "--output", path("env.mp4").string()},
+                                 env);
+  ASSERT_EQ(v.code, 0) << v.text();
+  EXPECT_EQ(str(member(v.result(), "handle"), "base_url"), venice());
+  expect_mp4(path("env.mp4"), 300000);
+  std::vector<std::string> args = lumenfall_generate("A dog", "l.mp4");
+  const ProcessRun l = reel_json(args, env);
+  ASSERT_EQ(l.code, 0) << l.text();
+  EXPECT_EQ(str(member(l.result(), "handle"), "base_url"), lumenfall());
 }
 
 TEST_F(Cli, GenerateLumenfallWritesTheAnnouncedMp4) {
@@ -393,6 +413,29 @@ TEST_F(Cli, HelpExits0) {
   EXPECT_EQ(generate.code, 0);
   EXPECT_NE(generate.out.find("--prompt-file"), std::string::npos);
   EXPECT_NE(generate.out.find("--dry-run"), std::string::npos);
+}
+
+TEST_F(Cli, VersionAndHelpOfEverySubcommand) {
+  const ProcessRun version = reel({"--version"});
+  EXPECT_EQ(version.code, 0) << version.text();
+  EXPECT_EQ(version.out, "reel " + std::to_string(REEL_VERSION_MAJOR) + "." + std::to_string(REEL_VERSION_MINOR) + "." +
+                             std::to_string(REEL_VERSION_PATCH) + "\n");
+  const ProcessRun general = reel({"--help"});
+  ASSERT_EQ(general.code, 0);
+  EXPECT_NE(general.out.find("--version"), std::string::npos);
+  for (const char* command : {"models", "quote", "generate", "submit", "status", "wait", "download", "cleanup", "cancel",
+                              "jobs", "resume", "forget"}) {
+    // Listed in the general help, and each has its own: usage line, flags, exit codes; no key needed.
+    EXPECT_NE(general.out.find(std::string("\n  ") + command + " "), std::string::npos) << command;
+    Options no_keys;
+    no_keys.env.clear();
+    const ProcessRun help = reel({command, "--help"}, no_keys);
+    EXPECT_EQ(help.code, 0) << command << ": " << help.text();
+    EXPECT_EQ(help.out.rfind(std::string("usage: reel ") + command, 0), 0u) << help.out;
+    EXPECT_NE(help.out.find("--help"), std::string::npos) << command;
+    EXPECT_NE(help.out.find("exit codes:"), std::string::npos) << command;
+    EXPECT_TRUE(help.err.empty()) << command << ": " << help.err;
+  }
 }
 
 // ---- authentication and balance (3) -------------------------------------------------------------

@@ -6,6 +6,8 @@
 #   WORK_DIR          scratch directory (wiped first)
 #   EXPECTED_VERSION  the version the program must print
 #   GENERATOR, CXX_COMPILER, MAKE_PROGRAM, WITH_OPENSSL   passed through from the outer build
+#   SIMULATOR         fetchcontent: the outer build's reel-simulator, to run the README's first
+#                     program against (find_package uses the one it installs); empty: not run
 cmake_minimum_required(VERSION 3.21)
 
 foreach(_var WAY REEL_SOURCE_DIR WORK_DIR EXPECTED_VERSION GENERATOR CXX_COMPILER)
@@ -40,15 +42,30 @@ endfunction()
 set(_consumer_args "")
 if(WAY STREQUAL "add_subdirectory" OR WAY STREQUAL "fetchcontent")
   list(APPEND _consumer_args "-DREEL_SOURCE_DIR=${REEL_SOURCE_DIR}")
+  if(WAY STREQUAL "add_subdirectory")
+    set(SIMULATOR "")
+  endif()
 elseif(WAY STREQUAL "find_package")
-  # Stage an install from a fresh reel build with tests off. Examples on and sanitizers on make
-  # reel define its internal warning/sanitizer target, so the check below can catch a leak.
+  # Stage an install from a fresh reel build with tests off and the simulator on (the reel tool
+  # is packaged and tested by tests/package). The simulator and sanitizers on make reel define
+  # its internal warning/sanitizer target, so the check below can catch a leak.
   set(_prefix "${WORK_DIR}/prefix")
+  set(_tools -DREEL_BUILD_SIMULATOR=OFF)
+  if(WITH_OPENSSL)
+    set(_tools -DREEL_BUILD_SIMULATOR=ON)
+  endif()
   run(${CMAKE_COMMAND} -S "${REEL_SOURCE_DIR}" -B "${WORK_DIR}/reel-build" ${_toolchain}
-      -DREEL_BUILD_TESTS=OFF -DREEL_BUILD_EXAMPLES=ON -DREEL_BUILD_BENCHMARKS=OFF -DREEL_INSTALL=ON
-      "-DREEL_SANITIZE=address,undefined" -DREEL_WERROR=ON "-DCMAKE_INSTALL_PREFIX=${_prefix}")
-  # Header-only: installing needs no build step.
+      -DREEL_BUILD_TESTS=OFF -DREEL_BUILD_EXAMPLES=OFF -DREEL_BUILD_BENCHMARKS=OFF -DREEL_BUILD_TOOLS=OFF ${_tools}
+      -DREEL_INSTALL=ON "-DREEL_SANITIZE=address,undefined" -DREEL_WERROR=ON "-DCMAKE_INSTALL_PREFIX=${_prefix}")
+  # The library is header-only; the simulator is the one thing to build.
+  run(${CMAKE_COMMAND} --build "${WORK_DIR}/reel-build" --config ${_config})
   run(${CMAKE_COMMAND} --install "${WORK_DIR}/reel-build" --config ${_config} --prefix "${_prefix}")
+  if(WITH_OPENSSL)
+    set(SIMULATOR "${_prefix}/bin/reel-simulator")
+    if(NOT EXISTS "${SIMULATOR}")
+      message(FATAL_ERROR "the install put no bin/reel-simulator under ${_prefix}")
+    endif()
+  endif()
 
   file(GLOB_RECURSE _targets_files "${_prefix}/*/reelTargets*.cmake")
   if(NOT _targets_files)
@@ -70,6 +87,12 @@ else()
   message(FATAL_ERROR "run_consumer.cmake: unknown WAY '${WAY}'")
 endif()
 
+if(NOT DEFINED SIMULATOR)
+  set(SIMULATOR "")
+endif()
+if(SIMULATOR)
+  list(APPEND _consumer_args "-DREEL_QUICKSTART=${REEL_SOURCE_DIR}/examples/quickstart.cpp")
+endif()
 set(_build "${WORK_DIR}/build")
 run(${CMAKE_COMMAND} -S "${CMAKE_CURRENT_LIST_DIR}/${WAY}" -B "${_build}" ${_toolchain}
     -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_RUNTIME_OUTPUT_DIRECTORY=${_build}/bin ${_consumer_args})
@@ -115,3 +138,14 @@ if(NOT _out STREQUAL "reel ${EXPECTED_VERSION}\n")
   message(FATAL_ERROR "reel_consumer printed '${_out}', expected 'reel ${EXPECTED_VERSION}'")
 endif()
 message(STATUS "${WAY}: reel ${EXPECTED_VERSION} works")
+
+# The README's first program, built by the consumer from examples/quickstart.cpp unchanged, run
+# against the simulator.
+if(SIMULATOR)
+  set(_quickstart "${_build}/bin/reel_quickstart")
+  if(NOT EXISTS "${_quickstart}")
+    set(_quickstart "${_build}/bin/${_config}/reel_quickstart")
+  endif()
+  run(bash "${CMAKE_CURRENT_LIST_DIR}/run_quickstart.sh" "${SIMULATOR}" "${_quickstart}")
+  message(STATUS "${WAY}: the README's first program works")
+endif()

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSL-1.0
 # The reel-simulator program itself: it starts on ephemeral loopback ports, writes its port file,
 # prints where it listens, answers, stops on SIGTERM and on SIGINT printing its counters as JSON,
-# stops by itself after --idle-timeout, and refuses bad flags and bad configuration files.
-# Usage: binary_test.sh <reel-simulator>
+# stops by itself after --idle-timeout, refuses bad flags and bad configuration files, and
+# prints its --version and --help.
+# Usage: binary_test.sh <reel-simulator> [VERSION]
 set -euo pipefail
-sim=$1
+sim=$1 version=${2:-}
 work=$(mktemp -d)
 pid=
 cleanup() {
@@ -80,3 +81,11 @@ echo '{"models":[{"id":"x","bogus":1}]}' > "${work}/bad.json"
 [[ ${code} == 2 ]] && grep -q "unknown option" "${work}/err" || fail "unknown option: ${code}"
 set -e
 echo "ok: bad flags and configuration are refused"
+
+# --version and --help: on stdout, exit status 0.
+out=$("${sim}" --version) || fail "--version exit status $?"
+[[ "${out}" =~ ^reel-simulator\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version printed '${out}'"
+[[ -z "${version}" || "${out}" == "reel-simulator ${version}" ]] || fail "--version printed '${out}', expected ${version}"
+out=$("${sim}" --help) || fail "--help exit status $?"
+[[ "${out}" == "usage: reel-simulator"* && "${out}" == *"--port-file FILE"* && "${out}" == *"--version"* ]] || fail "--help printed '${out}'"
+echo "ok: --version and --help"

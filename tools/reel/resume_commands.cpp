@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
 // `reel jobs`, `reel resume` and `reel forget`: the commands that work on the job journal and
-// need no provider on the command line (each job names its own; its key comes from that
-// provider's environment variable, its base URL from the journal).
-#pragma once
-
+// need no provider on the command line (each job names its own, one of `reel::Providers`; its
+// key comes from that provider's environment variable, `P::from_env()`, its base URL from the
+// journal).
+#include "commands.hpp"
 #include "context.hpp"
-#include "job_commands.hpp"
-#include "journal_commands.hpp"
 #include "journal_file.hpp"
 
+#include <reel/session/any_session.hpp>
 #include <reel/store/journal.hpp>
 #include <reel/store/journaled.hpp>
 
@@ -23,51 +22,18 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace reel_cli {
 
-/// `{"event":"job"}`: one job of `reel jobs --json`, or how `reel resume` ended it.
-struct JobEvent {
-  std::string event = "job";
-  std::string id;        ///< the local id (for `resume ID`, `forget ID`)
-  std::string provider;
-  std::string model;
-  std::string state;     ///< the journal state (intent, submitted, running, ..., ended, finished)
-  std::optional<std::string> job_id;
-  std::optional<std::string> output;
-  std::optional<std::int64_t> age_seconds;
-  std::optional<std::string> outcome;  ///< how the last run ended (jobs) or this one (resume)
-  std::optional<std::string> kind;     ///< resume: resumed, resubmitted, ambiguous, skipped; generate --batch: submitted
-  std::optional<int> line;             ///< generate --batch: the job's line in the batch file
-  std::optional<int> exit_code;        ///< resume: this job's exit code
-  std::optional<std::string> file;
-  std::optional<std::string> error;
-};
+namespace {
 
-/// How severe an exit code is, for the exit code of many jobs (the most severe wins): jobs
-/// that may still finish, then ambiguous ones, then failures, rejections, errors, keys.
-inline int severity(Exit e) {
-  switch (e) {
-    case Exit::ok: return 0;
-    case Exit::deadline: return 1;
-    case Exit::cancelled: return 2;
-    case Exit::ambiguous: return 3;
-    case Exit::failed: return 4;
-    case Exit::rejected: return 5;
-    case Exit::error: return 6;
-    case Exit::auth: return 7;
-    case Exit::usage: return 8;
-  }
-  return 6;
-}
-
-inline JobEvent job_event(const reel::store::JobRecord& r, std::int64_t first_at) {
+JobEvent job_event(const reel::store::JobRecord& r, std::int64_t first_at) {
   JobEvent e;
   e.id = r.id;
   e.provider = r.provider();
@@ -82,7 +48,7 @@ inline JobEvent job_event(const reel::store::JobRecord& r, std::int64_t first_at
   return e;
 }
 
-inline std::string age_text(std::optional<std::int64_t> s) {
+std::string age_text(std::optional<std::int64_t> s) {
   if (!s) return "-";
   if (*s < 120) return std::to_string(*s) + "s";
   if (*s < 7200) return std::to_string(*s / 60) + "m";
@@ -90,8 +56,102 @@ inline std::string age_text(std::optional<std::int64_t> s) {
   return std::to_string(*s / 86400) + "d";
 }
 
+/// One job to resume, and how it ended.
+struct ResumeItem {
+  reel::store::JobRecord record;
+  reel::store::Journal* store = nullptr;
+  JobEvent result;
+  Exit code = Exit::ok;
+};
+
+/// One account per provider of `reel::Providers`, with the provider's own limits.
+template <class List>
+struct Accounts;
+template <class P>
+struct AccountOf {
+  reel::job::Account account{reel::steady_clock(), P::default_limits()};
+};
+template <class... Ps>
+struct Accounts<reel::ProviderList<Ps...>> : AccountOf<Ps>... {
+  template <class P>
+  reel::job::Account& of() noexcept {
+    return static_cast<AccountOf<P>&>(*this).account;
+  }
+  /// Calls `f.template operator()<P>()` for the provider named `name`; false when none is.
+  template <class F>
+  static bool with_provider(std::string_view name, F&& f) {
+    return ((Ps::name == name ? (f.template operator()<Ps>(), true) : false) || ...);
+  }
+};
+using ProviderAccounts = Accounts<reel::Providers>;
+
+/// Resumes one job with provider `P`: key (and base URL) as `P::from_env()` reads them, the
+/// base URL from the journal (or --base-url).
+template <class P>
+asio::awaitable<void> resume_with(Context& c, ResumeItem& item, reel::job::Account& account) {
+  P provider = P::from_env();
+  const reel::job::JobHandle handle = reel::store::handle_of(item.record);
+  if (!handle.base_url.empty()) provider.base_url = handle.base_url;
+  if (c.args.base_url) provider.base_url = *c.args.base_url;
+  const bool needs_key = item.record.submitted() || P::idempotent_create;
+  if (needs_key && provider.api_key.empty()) {
+    item.code = Exit::auth;
+    item.result.outcome = "error";
+    item.result.error = key_variable(P::name) + " is not set";
+    co_return;
+  }
+  item.result.error.reset();
+  // A video already safe is not downloaded again: reel::store::resume only cleans it up.
+  ProgressView view(std::string(P::name), false);
+  reel::JobOptions options = job_options(c, view, true);
+  options.on_progress = nullptr;  // many jobs at once: one line each at the end
+  options.on_submitted = nullptr;
+  Job<P> job(c.http, std::move(provider), account, handle, std::move(options));
+  const std::optional<std::filesystem::path> recorded_output;
+  const reel::store::JournaledOutcome done =
+      co_await reel::store::resume(*item.store, item.record, job, detach_options(), recorded_output);
+  static constexpr const char* kinds[] = {"submitted", "resumed", "resubmitted", "ambiguous", "skipped"};
+  item.result.kind = kinds[static_cast<int>(done.kind)];
+  item.result.outcome = std::string(reel::job::to_string(done.outcome.kind));
+  item.code = exit_for(done.outcome);
+  if (done.kind == reel::store::RunKind::skipped && done.outcome.error.code) item.code = Exit::error;
+  item.result.state = done.finished ? "finished" : "ended";
+  if (done.outcome.ok()) item.result.file = done.outcome.file.string();
+  if (done.outcome.error.code) item.result.error = done.outcome.error.message();
+  if (done.outcome.handle.submitted()) item.result.job_id = done.outcome.handle.job_id;
+  if (done.store_error) item.result.error = item.result.error.value_or("") + " (journal: " + done.store_error->message() + ")";
+}
+
+/// A job of a provider reel does not know.
+asio::awaitable<void> unknown_provider(ResumeItem& item) {
+  item.code = Exit::error;
+  item.result.outcome = "error";
+  item.result.error = "unknown provider \"" + item.record.provider() + "\"";
+  co_return;
+}
+
+/// Resumes one job with the provider its record names. Not a coroutine.
+asio::awaitable<void> resume_one(Context& c, ResumeItem& item, ProviderAccounts& accounts) {
+  std::optional<asio::awaitable<void>> work;
+  const std::string provider = item.record.provider();
+  ProviderAccounts::with_provider(provider, [&]<class P>() { work.emplace(resume_with<P>(c, item, accounts.of<P>())); });
+  if (!work) return unknown_provider(item);
+  return std::move(*work);
+}
+
+/// Takes the next job until none is left.
+asio::awaitable<void> resume_worker(Context& c, std::vector<ResumeItem>& items, std::size_t& next,
+                                    ProviderAccounts& accounts) {
+  while (next < items.size()) {
+    ResumeItem& item = items[next++];
+    co_await resume_one(c, item, accounts);
+  }
+}
+
+}  // namespace
+
 /// `reel jobs [--all]`: the journal's unfinished jobs (and finished ones not yet compacted).
-inline asio::awaitable<Exit> jobs_command(Context& c) {
+asio::awaitable<Exit> jobs_command(Context& c) {
   if (!c.journal) throw UsageError{"reel jobs reads the journal: not with --no-journal or --dry-run"};
   std::vector<std::string> problems;
   const std::vector<ListedJob> jobs = list_jobs(*c.journal, problems);
@@ -115,77 +175,9 @@ inline asio::awaitable<Exit> jobs_command(Context& c) {
   co_return problems.empty() ? Exit::ok : Exit::error;
 }
 
-/// One job to resume, and how it ended.
-struct ResumeItem {
-  reel::store::JobRecord record;
-  reel::store::Journal* store = nullptr;
-  JobEvent result;
-  Exit code = Exit::ok;
-};
-
-/// Resumes one job with provider `P` (key from its environment variable, URL from the journal).
-template <class P>
-asio::awaitable<void> resume_with(Context& c, ResumeItem& item, reel::job::Account& account, const char* key_var) {
-  P provider;
-  const char* key = std::getenv(key_var);
-  const reel::job::JobHandle handle = reel::store::handle_of(item.record);
-  if (!handle.base_url.empty()) provider.base_url = handle.base_url;
-  if (c.args.base_url) provider.base_url = *c.args.base_url;
-  const bool needs_key = item.record.submitted() || P::idempotent_create;
-  if (needs_key && (key == nullptr || *key == '\0')) {
-    item.code = Exit::auth;
-    item.result.outcome = "error";
-    item.result.error = std::string(key_var) + " is not set";
-    co_return;
-  }
-  if (key != nullptr) provider.api_key = key;
-  item.result.error.reset();
-  // A video already safe is not downloaded again: reel::store::resume only cleans it up.
-  ProgressView view(std::string(P::name), false);
-  reel::JobOptions options = job_options(c, view, true);
-  options.on_progress = nullptr;  // many jobs at once: one line each at the end
-  options.on_submitted = nullptr;
-  Job<P> job(c.http, std::move(provider), account, handle, std::move(options));
-  const std::optional<std::filesystem::path> recorded_output;
-  const reel::store::JournaledOutcome done =
-      co_await reel::store::resume(*item.store, item.record, job, detach_options(), recorded_output);
-  static constexpr const char* kinds[] = {"submitted", "resumed", "resubmitted", "ambiguous", "skipped"};
-  item.result.kind = kinds[static_cast<int>(done.kind)];
-  item.result.outcome = std::string(reel::job::to_string(done.outcome.kind));
-  item.code = exit_for(done.outcome);
-  if (done.kind == reel::store::RunKind::skipped && done.outcome.error.code) item.code = Exit::error;
-  item.result.state = done.finished ? "finished" : "ended";
-  if (done.outcome.ok()) item.result.file = done.outcome.file.string();
-  if (done.outcome.error.code) item.result.error = done.outcome.error.message();
-  if (done.outcome.handle.submitted()) item.result.job_id = done.outcome.handle.job_id;
-  if (done.store_error) item.result.error = item.result.error.value_or("") + " (journal: " + done.store_error->message() + ")";
-}
-
-inline asio::awaitable<void> resume_one(Context& c, ResumeItem& item, reel::job::Account& venice, reel::job::Account& lumenfall) {
-  const std::string provider = item.record.provider();
-  if (provider == "venice") {
-    co_await resume_with<reel::Venice>(c, item, venice, "VENICE_API_KEY");
-  } else if (provider == "lumenfall") {
-    co_await resume_with<reel::Lumenfall>(c, item, lumenfall, "LUMENFALL_API_KEY");
-  } else {
-    item.code = Exit::error;
-    item.result.outcome = "error";
-    item.result.error = "unknown provider \"" + provider + "\"";
-  }
-}
-
-/// Takes the next job until none is left.
-inline asio::awaitable<void> resume_worker(Context& c, std::vector<ResumeItem>& items, std::size_t& next,
-                                           reel::job::Account& venice, reel::job::Account& lumenfall) {
-  while (next < items.size()) {
-    ResumeItem& item = items[next++];
-    co_await resume_one(c, item, venice, lumenfall);
-  }
-}
-
 /// `reel resume --all | ID`: finishes unfinished jobs, `--concurrency` at a time, without
 /// submitting again; then compacts the journal.
-inline asio::awaitable<Exit> resume_command(Context& c) {
+asio::awaitable<Exit> resume_command(Context& c) {
   if (!c.journal) throw UsageError{"reel resume reads the journal: not with --no-journal or --dry-run"};
   if (c.args.all == c.args.id.has_value()) throw UsageError{"give reel resume --all or a job's id (see reel jobs)"};
   // Take every shard no live process holds (a held shard's jobs are running in that process).
@@ -218,8 +210,7 @@ inline asio::awaitable<Exit> resume_command(Context& c) {
   if (held > 0 && !c.args.json) {
     std::fprintf(stderr, "reel: %d journal shard(s) in use by other reel processes: their jobs are left to them\n", held);
   }
-  reel::job::Account venice(reel::steady_clock(), reel::Venice::default_limits());
-  reel::job::Account lumenfall(reel::steady_clock(), reel::job::AccountLimits::none());
+  ProviderAccounts accounts;
   // Workers take jobs in turn; the last one to finish wakes this coroutine.
   auto executor = co_await asio::this_coro::executor;
   std::size_t next = 0;
@@ -228,7 +219,7 @@ inline asio::awaitable<Exit> resume_command(Context& c) {
   asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
   std::vector<asio::cancellation_signal> signals(workers);
   for (std::size_t w = 0; w < workers; ++w) {
-    asio::co_spawn(executor, resume_worker(c, items, next, venice, lumenfall), asio::bind_cancellation_slot(signals[w].slot(), [&running, &all_done](std::exception_ptr) {
+    asio::co_spawn(executor, resume_worker(c, items, next, accounts), asio::bind_cancellation_slot(signals[w].slot(), [&running, &all_done](std::exception_ptr) {
                      if (--running == 0) all_done.cancel();
                    }));
   }
@@ -275,7 +266,7 @@ inline asio::awaitable<Exit> resume_command(Context& c) {
 }
 
 /// `reel forget ID`: marks a job finished (e.g. an ambiguous Venice intent checked by hand).
-inline asio::awaitable<Exit> forget_command(Context& c) {
+asio::awaitable<Exit> forget_command(Context& c) {
   if (!c.journal) throw UsageError{"reel forget edits the journal: not with --no-journal or --dry-run"};
   if (!c.args.id) throw UsageError{"give the id of the job to forget (see reel jobs)"};
   std::vector<std::string> problems;

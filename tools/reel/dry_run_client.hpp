@@ -5,12 +5,11 @@
 //   reads as "cancelled" and never retries.
 // - `VerboseClient<Inner>` logs each request line and the status to stderr.
 // `reel::http::AnyClient` holds any of them behind one type, so each provider's job is compiled once.
-// None of them ever prints an Authorization value.
+// None of them ever prints an Authorization value. DryRunClient is defined in dry_run_client.cpp.
 #pragma once
 
 #include <reel/http/any_client.hpp>
 #include <reel/http/client_concept.hpp>
-#include <reel/http/detail/chars.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/error.hpp>
@@ -26,29 +25,10 @@
 namespace reel_cli {
 
 /// Headers whose values are secrets.
-inline bool secret_header(std::string_view name) {
-  using reel::http::detail::iequals;
-  return iequals(name, "Authorization") || iequals(name, "Proxy-Authorization") || iequals(name, "Cookie") ||
-         iequals(name, "X-Api-Key");
-}
+bool secret_header(std::string_view name);
 
 /// `request` with secret header values replaced (the scheme word of Authorization is kept).
-inline reel::http::Request redacted(const reel::http::Request& request) {
-  reel::http::Request copy;
-  copy.method = request.method;
-  copy.url = request.url;
-  copy.body = request.body;
-  for (const auto& field : request.headers) {
-    if (!secret_header(field.name)) {
-      copy.headers.add(field.name, field.value);
-      continue;
-    }
-    const std::string_view v = field.value;
-    const auto space = v.find(' ');
-    copy.headers.add(field.name, space == std::string_view::npos ? "REDACTED" : std::string(v.substr(0, space)) + " REDACTED");
-  }
-  return copy;
-}
+reel::http::Request redacted(const reel::http::Request& request);
 
 /// Records requests instead of sending them.
 class DryRunClient {
@@ -64,11 +44,7 @@ public:
   const std::vector<reel::http::Request>& requests() const noexcept { return requests_; }
 
   reel::http::SendResult<executor_type> send(const reel::http::Request& request, const reel::http::RequestOptions&,
-                                             const reel::http::BodyChooser&) {
-    requests_.push_back(redacted(request));
-    if (print_) print_(requests_.back());
-    co_return reel::fail(reel::http::SendError{asio::error::operation_aborted, reel::http::Stage::prepare});
-  }
+                                             const reel::http::BodyChooser&);
 
 private:
   executor_type executor_;

@@ -3,6 +3,8 @@
 // See docs/simulator.md for the flags, the configuration file and the admin endpoints.
 #include <reel_sim/simulator.hpp>
 
+#include <reel/config.hpp>
+
 #include <asio/signal_set.hpp>
 
 #include <cstdio>
@@ -28,6 +30,8 @@ constexpr const char* usage =
     "  --port-file FILE    write the main port to FILE once listening\n"
     "  --tls-cert FILE --tls-key FILE   serve HTTPS with this certificate chain and key\n"
     "  --quiet             print nothing but errors\n"
+    "  --version           print the version and exit\n"
+    "  --help              this help\n"
     "Stops on SIGINT or SIGTERM and prints its counters as one JSON line.\n";
 
 std::string slurp(const std::string& path) {
@@ -100,6 +104,10 @@ int main(int argc, char** argv) {
       quiet = true;
     } else if (arg == "--help" || arg == "-h") {
       std::cout << usage;
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "reel-simulator " << REEL_VERSION_MAJOR << "." << REEL_VERSION_MINOR << "." << REEL_VERSION_PATCH
+                << "\n";
       return 0;
     } else {
       std::cerr << "reel-simulator: unknown option " << arg << "\n" << usage;

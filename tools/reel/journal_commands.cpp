@@ -2,49 +2,39 @@
 // The job journal in the CLI: `generate` and `submit` record through it (intent before the
 // create, the handle right after, states, outcome: reel::store's journaled helpers), `wait`,
 // `download` and `cleanup` update a job that is in it, and `jobs`, `resume` and `forget` work on
-// it. journal_file.hpp says where it lives and how processes share it.
-#pragma once
-
+// it (resume_commands.cpp). journal_file.hpp says where it lives and how processes share it.
+#include "commands.hpp"
 #include "context.hpp"
-#include "job_commands.hpp"
 #include "journal_file.hpp"
 
+#include <reel/json/write.hpp>
 #include <reel/store/journal.hpp>
 #include <reel/store/journaled.hpp>
 
 #include <asio/awaitable.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace reel_cli {
 
-/// A journal problem as a job error (exit code 1).
-inline reel::job::JobError journal_error(const std::string& message) {
-  reel::job::JobError e{make_error_code(reel::store::Errc::io_error), {}};
-  e.provider.message = message;
-  return e;
-}
-
-/// How journaled runs end early: detach, so that `reel resume` finishes the job.
-inline const reel::store::RunOptions& detach_options() {
-  static const reel::store::RunOptions o{};
-  return o;
-}
+namespace {
 
 /// `generate` through the journal: an intent before the create, then every step.
 template <class P>
-asio::awaitable<Exit> generate_journaled(Context& c, P provider) {
-  const typename P::Request request = native_request<P>(c, true);
+asio::awaitable<Exit> generate_journaled_typed(Context& c, Session<P>& s) {
+  const typename P::Request request = native_request<P>(c.args, true);
   const std::filesystem::path output =
       std::filesystem::absolute(c.args.output ? std::filesystem::path(*c.args.output) : default_output(P::name, ""));
   std::string error;
   std::optional<JournalShard> shard = take_free_shard(*c.journal, error);
   if (!shard) co_return end_with(c, journal_error(error + " (--no-journal runs without it)"));
   ProgressView view(std::string(P::name), c.args.json);
-  const reel::job::JobHandle fresh = reel::store::fresh_handle(provider);
-  Job<P> job(c.http, std::move(provider), c.account, fresh, job_options(c, view, false));
+  const reel::job::JobHandle fresh = reel::store::fresh_handle(s.provider());
+  Job<P> job(s.http(), s.provider(), s.account(), fresh, job_options(c, view, false));
   const reel::store::JournaledOutcome done =
       co_await reel::store::journaled_generate(shard->journal(), job, request, output, detach_options());
   view.done();
@@ -56,15 +46,15 @@ asio::awaitable<Exit> generate_journaled(Context& c, P provider) {
 
 /// `submit` through the journal: the intent before the create, the handle right after it.
 template <class P>
-asio::awaitable<Exit> submit_journaled(Context& c, P provider) {
-  const typename P::Request request = native_request<P>(c, true);
+asio::awaitable<Exit> submit_journaled_typed(Context& c, Session<P>& s) {
+  const typename P::Request request = native_request<P>(c.args, true);
   std::string error;
   std::optional<JournalShard> shard = take_free_shard(*c.journal, error);
   if (!shard) co_return end_with(c, journal_error(error + " (--no-journal runs without it)"));
   reel::store::Journal& store = shard->journal();
   ProgressView view(std::string(P::name), false);
-  const reel::job::JobHandle fresh = reel::store::fresh_handle(provider);
-  Job<P> job(c.http, std::move(provider), c.account, fresh, job_options(c, view, false));
+  const reel::job::JobHandle fresh = reel::store::fresh_handle(s.provider());
+  Job<P> job(s.http(), s.provider(), s.account(), fresh, job_options(c, view, false));
   reel::store::Entry first;
   first.job = store.new_id();
   first.state = reel::store::JobState::intent;
@@ -115,7 +105,7 @@ asio::awaitable<Exit> submit_journaled(Context& c, P provider) {
 
 /// The journal's unfinished record of the handle's job (same provider, API and job id), with its
 /// shard held; none when the job is not in the journal (or a live reel process holds its shard).
-inline std::optional<JournalShard> shard_of_job(const Context& c, const reel::job::JobHandle& h,
+std::optional<JournalShard> shard_of_job(const Context& c, const reel::job::JobHandle& h,
                                                 std::optional<reel::store::JobRecord>& record) {
   if (!c.journal) return std::nullopt;
   std::vector<std::string> problems;
@@ -136,14 +126,14 @@ inline std::optional<JournalShard> shard_of_job(const Context& c, const reel::jo
 
 /// `wait` / `download` of a job in the journal: `resume` with the handle's record.
 template <class P>
-asio::awaitable<Exit> finish_journaled(Context& c, P provider, bool cleanup, JournalShard shard,
-                                       reel::store::JobRecord record) {
+asio::awaitable<Exit> finish_journaled_typed(Context& c, Session<P>& s, bool cleanup, JournalShard shard,
+                                             reel::store::JobRecord record) {
   std::optional<std::filesystem::path> output;
   if (c.args.output) output = std::filesystem::absolute(*c.args.output);
   ProgressView view(std::string(P::name), c.args.json);
   reel::JobOptions options = job_options(c, view, true);
   options.cleanup = cleanup && !c.args.no_cleanup;
-  Job<P> job(c.http, std::move(provider), c.account, *record.handle, std::move(options));
+  Job<P> job(s.http(), s.provider(), s.account(), *record.handle, std::move(options));
   const reel::store::JournaledOutcome done =
       co_await reel::store::resume(shard.journal(), record, job, detach_options(), output);
   view.done();
@@ -151,9 +141,8 @@ asio::awaitable<Exit> finish_journaled(Context& c, P provider, bool cleanup, Jou
 }
 
 /// `cleanup` of a job in the journal: as without it, then the job is marked cleaned and finished.
-template <class P>
-asio::awaitable<Exit> cleanup_journaled(Context& c, P provider, JournalShard shard, reel::store::JobRecord record) {
-  const Exit code = co_await cleanup(c, std::move(provider));
+asio::awaitable<Exit> cleanup_journaled(Context& c, JournalShard shard, reel::store::JobRecord record) {
+  const Exit code = co_await cleanup_plain(c);
   if (code == Exit::ok) {
     for (const reel::store::JobState s : {reel::store::JobState::cleaned, reel::store::JobState::finished}) {
       reel::store::Entry e;
@@ -165,26 +154,31 @@ asio::awaitable<Exit> cleanup_journaled(Context& c, P provider, JournalShard sha
   co_return code;
 }
 
+}  // namespace
+
 // The commands' entries: the journaled variant when the journal is on (and, for a handle, the
 // job is in it), else the plain one.
 
-template <class P>
-asio::awaitable<Exit> submit_command(Context& c, P provider) {
-  return c.journal ? submit_journaled(c, std::move(provider)) : submit(c, std::move(provider));
+asio::awaitable<Exit> generate_journaled(Context& c) {
+  return with_session(c, [&c](auto& s) { return generate_journaled_typed(c, s); });
 }
-template <class P>
-asio::awaitable<Exit> finish_command(Context& c, P provider, bool cleanup) {
+asio::awaitable<Exit> submit_command(Context& c) {
+  if (!c.journal) return submit_plain(c);
+  return with_session(c, [&c](auto& s) { return submit_journaled_typed(c, s); });
+}
+asio::awaitable<Exit> finish_command(Context& c, bool cleanup) {
   std::optional<reel::store::JobRecord> record;
   std::optional<JournalShard> shard = shard_of_job(c, *c.handle, record);
-  if (!shard) return finish(c, std::move(provider), cleanup);
-  return finish_journaled(c, std::move(provider), cleanup, std::move(*shard), std::move(*record));
+  if (!shard) return finish_plain(c, cleanup);
+  return with_session(c, [&c, cleanup, &shard, &record](auto& s) {
+    return finish_journaled_typed(c, s, cleanup, std::move(*shard), std::move(*record));
+  });
 }
-template <class P>
-asio::awaitable<Exit> cleanup_command(Context& c, P provider) {
+asio::awaitable<Exit> cleanup_command(Context& c) {
   std::optional<reel::store::JobRecord> record;
   std::optional<JournalShard> shard = shard_of_job(c, *c.handle, record);
-  if (!shard) return cleanup(c, std::move(provider));
-  return cleanup_journaled(c, std::move(provider), std::move(*shard), std::move(*record));
+  if (!shard) return cleanup_plain(c);
+  return cleanup_journaled(c, std::move(*shard), std::move(*record));
 }
 
 }  // namespace reel_cli

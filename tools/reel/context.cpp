@@ -1,23 +1,17 @@
 // SPDX-License-Identifier: BSL-1.0
-// What every subcommand gets (`Context`: the parsed flags, the provider, the HTTP client, the
-// account, the handle) and the helpers they share: the request from the flags, the job options,
-// and printing how a command ended.
-#pragma once
+// What the subcommands share (context.hpp): the request and the job options from the flags, and
+// how a command ends.
+#include "context.hpp"
 
-#include "args.hpp"
-#include "dry_run_client.hpp"
-#include "exit_codes.hpp"
-#include "output.hpp"
-#include "progress.hpp"
+#include <reel/store/journaled.hpp>
 
-#include <reel/engine/account.hpp>
-#include <reel/engine/video_job.hpp>
-#include <reel/providers/lumenfall.hpp>
-#include <reel/providers/venice.hpp>
+#include <asio/error.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -28,20 +22,23 @@
 
 namespace reel_cli {
 
-/// Everything a subcommand needs. Exactly one of `venice` / `lumenfall` is set for commands
-/// that talk to a provider.
-struct Context {
-  Args args;
-  reel::http::AnyClient& http;
-  reel::job::Account& account;
-  std::optional<reel::Venice> venice;
-  std::optional<reel::Lumenfall> lumenfall;
-  std::optional<reel::job::JobHandle> handle;  ///< from --handle
-  std::optional<std::filesystem::path> journal;  ///< the job journal, unless --no-journal (or a dry run)
+namespace {
+
+/// Polls at once the first time (a resumed job may be ready), then as `inner` says, never
+/// more often than `floor`.
+struct FirstPollNow {
+  reel::policy::AnyPollPolicy inner;
+  reel::policy::Duration floor;
+  reel::policy::Duration next_delay(const reel::policy::PollState& s) {
+    if (s.polls == 0) return reel::policy::Duration(0);
+    return std::max(floor, inner.next_delay(s));
+  }
 };
 
+}  // namespace
+
 /// The whole content of a file, or of stdin for "-".
-inline std::optional<std::string> slurp(const std::string& path) {
+std::optional<std::string> slurp(const std::string& path) {
   std::ostringstream s;
   if (path == "-") {
     s << std::cin.rdbuf();
@@ -54,7 +51,7 @@ inline std::optional<std::string> slurp(const std::string& path) {
 }
 
 /// Standard base64 (RFC 4648, with padding).
-inline std::string base64(std::string_view in) {
+std::string base64(std::string_view in) {
   static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
@@ -80,7 +77,7 @@ inline std::string base64(std::string_view in) {
 }
 
 /// --image: an http(s) URL as is, or a file as a `data:` URL. Throws UsageError.
-inline std::string image_input(const std::string& image) {
+std::string image_input(const std::string& image) {
   if (image.rfind("http://", 0) == 0 || image.rfind("https://", 0) == 0 || image.rfind("data:", 0) == 0) return image;
   const auto bytes = slurp(image);
   if (!bytes) throw UsageError{"cannot read --image " + image};
@@ -94,7 +91,7 @@ inline std::string image_input(const std::string& image) {
 }
 
 /// The provider-neutral request from the flags. Throws UsageError.
-inline reel::job::VideoRequest video_request(const Args& a, bool need_prompt) {
+reel::job::VideoRequest video_request(const Args& a, bool need_prompt) {
   reel::job::VideoRequest r;
   if (!a.model) throw UsageError{"--model is required"};
   r.model = *a.model;
@@ -115,19 +112,8 @@ inline reel::job::VideoRequest video_request(const Args& a, bool need_prompt) {
   return r;
 }
 
-/// Polls at once the first time (a resumed job may be ready), then as `inner` says, never
-/// more often than `floor`.
-struct FirstPollNow {
-  reel::policy::AnyPollPolicy inner;
-  reel::policy::Duration floor;
-  reel::policy::Duration next_delay(const reel::policy::PollState& s) {
-    if (s.polls == 0) return reel::policy::Duration(0);
-    return std::max(floor, inner.next_delay(s));
-  }
-};
-
 /// The job options from the flags.
-inline reel::JobOptions job_options(const Context& c, ProgressView& view, bool resumed) {
+reel::JobOptions job_options(const Context& c, ProgressView& view, bool resumed) {
   using namespace std::chrono_literals;
   reel::JobOptions o;
   const std::string poll = c.args.poll.value_or("eta");
@@ -159,7 +145,7 @@ inline reel::JobOptions job_options(const Context& c, ProgressView& view, bool r
 
 /// Prints a failure (to stderr) with the provider's hints, and the handle when the job may
 /// still be running, so it can be resumed.
-inline void print_failure(const Context& c, Exit code, const reel::job::JobError& error,
+void print_failure(const Context& c, Exit code, const reel::job::JobError& error,
                           const std::optional<reel::job::JobHandle>& handle) {
   if (c.args.json) return;
   std::fprintf(stderr, "reel: %s\n", error.message().c_str());
@@ -175,7 +161,7 @@ inline void print_failure(const Context& c, Exit code, const reel::job::JobError
 }
 
 /// The `result` event of a command that did not run a whole job.
-inline ResultEvent result_of(const Context& c, Exit code, const reel::job::JobError* error = nullptr) {
+ResultEvent result_of(const Context& c, Exit code, const reel::job::JobError* error) {
   ResultEvent r;
   r.command = c.args.command;
   r.exit_code = static_cast<int>(code);
@@ -190,8 +176,7 @@ inline ResultEvent result_of(const Context& c, Exit code, const reel::job::JobEr
 
 /// Ends a command that failed with `error`: the exit code, printed or emitted. In --dry-run
 /// every command ends here after its first request and succeeds.
-inline Exit end_with(const Context& c, const reel::job::JobError& error,
-                     const std::optional<reel::job::JobHandle>& handle = std::nullopt) {
+Exit end_with(const Context& c, const reel::job::JobError& error, const std::optional<reel::job::JobHandle>& handle) {
   const Exit code = c.args.dry_run ? Exit::ok : exit_for(error.code);
   if (c.args.json) {
     ResultEvent r = result_of(c, code, c.args.dry_run ? nullptr : &error);
@@ -205,7 +190,7 @@ inline Exit end_with(const Context& c, const reel::job::JobError& error,
 }
 
 /// Ends a command that ran a job to an outcome.
-inline Exit end_with(const Context& c, const reel::job::Outcome& o) {
+Exit end_with(const Context& c, const reel::job::Outcome& o) {
   if (c.args.dry_run || o.kind != reel::job::OutcomeKind::succeeded) {
     if (!c.args.json || c.args.dry_run) return end_with(c, o.error, o.handle);
     const Exit code = exit_for(o);
@@ -244,6 +229,57 @@ inline Exit end_with(const Context& c, const reel::job::Outcome& o) {
     if (o.error.code) std::fprintf(stderr, "reel: warning: cleanup failed: %s\n", o.error.message().c_str());
   }
   return Exit::ok;
+}
+
+std::filesystem::path default_output(std::string_view provider, std::string id) {
+  if (id.empty()) {
+    const std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+    id = buf;
+  }
+  for (char& ch : id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '_';
+  }
+  return "reel-" + std::string(provider) + "-" + id + ".mp4";
+}
+
+reel::job::JobError transport_error(const reel::http::SendError& e) {
+  reel::job::JobError err{e.code, {}};
+  if (e.code == asio::error::operation_aborted) err.code = make_error_code(reel::job::Errc::cancelled);  // SIGINT
+  err.provider.message = std::string("at stage ") + reel::http::to_string(e.stage);
+  return err;
+}
+
+reel::http::RequestOptions request_options(const Context& c) {
+  reel::http::RequestOptions o;
+  if (c.args.timeout) o.deadline = std::chrono::steady_clock::now() + *c.args.timeout;
+  return o;
+}
+
+reel::job::JobError unsupported(std::string message) {
+  reel::job::JobError e{make_error_code(reel::job::Errc::not_supported), {}};
+  e.provider.message = std::move(message);
+  return e;
+}
+
+reel::job::JobError journal_error(const std::string& message) {
+  reel::job::JobError e{make_error_code(reel::store::Errc::io_error), {}};
+  e.provider.message = message;
+  return e;
+}
+
+const reel::store::RunOptions& detach_options() {
+  static const reel::store::RunOptions o{};
+  return o;
+}
+
+std::string key_variable(std::string_view provider) {
+  std::string var(provider);
+  for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return var + "_API_KEY";
 }
 
 }  // namespace reel_cli

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// The reel tool's exit codes, and how job outcomes and error codes map onto them.
+// The reel tool's exit codes, and how job outcomes and error codes map onto them (exit_codes.cpp).
 // docs/cli.md and `reel --help` show the same table.
 #pragma once
 
@@ -37,44 +37,16 @@ inline constexpr std::string_view exit_code_table =
     "  8  ambiguous submit: the create may have reached the provider; check before resubmitting\n";
 
 /// The exit code of an error code (from any step).
-inline Exit exit_for(const std::error_code& ec) {
-  using reel::job::Errc;
-  if (!ec) return Exit::ok;
-  if (ec.category() != reel::job::job_category()) return Exit::error;  // transport (reel.http, asio)
-  switch (static_cast<Errc>(ec.value())) {
-    case Errc::ok: return Exit::ok;
-    case Errc::unauthorized:
-    case Errc::insufficient_balance: return Exit::auth;
-    case Errc::invalid_request:
-    case Errc::needs_consent:
-    case Errc::payload_too_large:
-    case Errc::content_policy:
-    case Errc::model_not_found: return Exit::rejected;
-    case Errc::failed_at_provider: return Exit::failed;
-    case Errc::deadline_exceeded: return Exit::deadline;
-    case Errc::cancelled: return Exit::cancelled;
-    case Errc::ambiguous_submit: return Exit::ambiguous;
-    case Errc::not_supported: return Exit::usage;
-    default: return Exit::error;
-  }
-}
+Exit exit_for(const std::error_code& ec);
 
 /// The exit code of a job's outcome (a succeeded job whose cleanup failed is still a success).
-inline Exit exit_for(const reel::job::Outcome& o) {
-  using reel::job::OutcomeKind;
-  if (o.kind == OutcomeKind::succeeded) return Exit::ok;
-  if (const Exit e = exit_for(o.error.code); e != Exit::ok) return e;
-  switch (o.kind) {
-    case OutcomeKind::refused: return Exit::rejected;
-    case OutcomeKind::failed: return Exit::failed;
-    case OutcomeKind::deadline: return Exit::deadline;
-    case OutcomeKind::cancelled: return Exit::cancelled;
-    case OutcomeKind::ambiguous: return Exit::ambiguous;
-    default: return Exit::error;
-  }
-}
+Exit exit_for(const reel::job::Outcome& o);
 
 /// Whether the job may still be running or finish at the provider (so its handle matters).
 inline bool resumable(Exit e) { return e == Exit::deadline || e == Exit::cancelled; }
+
+/// How severe an exit code is, for the exit code of many jobs (the most severe wins): jobs
+/// that may still finish, then ambiguous ones, then failures, rejections, errors, keys.
+int severity(Exit e);
 
 }  // namespace reel_cli

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// The MP4s the simulator serves: the committed sample (tests/simulator/data/sample.mp4, made with
+// The MP4s the simulator serves: the committed sample (tools/simulator/data/sample.mp4, made with
 // ffmpeg) as is, or grown to any requested size by appending an ISO BMFF `free` box, which players
 // and ffmpeg skip, so every size is still a valid MP4.
 #pragma once

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
-// `reel generate --batch FILE`: many jobs from one file through one reel::JobRunner on one
-// account (its rate limits shared with the other reel processes of the machine), each
+// `reel generate --batch FILE`: many jobs from one file through one reel::JobRunner on the
+// session's account (its rate limits shared with the other reel processes of the machine), each
 // journaled as `generate` journals one, with aggregate progress on stderr (or a `job` event per
 // job with --json) and the most severe exit code of all. Every line is checked before the first
 // create is sent.
-#pragma once
-
+#include "commands.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
-#include "job_commands.hpp"
-#include "journal_commands.hpp"
-#include "resume_commands.hpp"
+#include "journal_file.hpp"
 
 #include <reel/engine/runner.hpp>
 #include <reel/json/read.hpp>
@@ -19,6 +16,7 @@
 
 #include <asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -27,6 +25,8 @@
 #include <vector>
 
 namespace reel_cli {
+
+namespace {
 
 /// One job of a batch file: its line number, the flags it overrides, where its video goes.
 struct BatchLine {
@@ -37,7 +37,7 @@ struct BatchLine {
 
 /// The jobs of a batch file (a prompt, or a JSON object, per line; blank lines and lines that
 /// start with `#` are skipped). Throws UsageError naming the line that is wrong.
-inline std::vector<BatchLine> read_batch(const Args& base, std::string_view provider) {
+std::vector<BatchLine> read_batch(const Args& base, std::string_view provider) {
   auto text = slurp(*base.batch);
   if (!text) throw UsageError{"cannot read --batch " + *base.batch};
   const std::filesystem::path dir = base.output ? std::filesystem::path(*base.output) : std::filesystem::path(".");
@@ -109,15 +109,14 @@ inline std::vector<BatchLine> read_batch(const Args& base, std::string_view prov
 
 /// `generate --batch FILE`.
 template <class P>
-asio::awaitable<Exit> generate_batch(Context& c, P provider) {
+asio::awaitable<Exit> generate_batch_typed(Context& c, Session<P>& s) {
+  const P& provider = s.provider();
+  reel::job::Account& account = s.account();
   std::vector<BatchLine> lines = read_batch(c.args, P::name);
   // Every request is built (and so checked) before anything is sent.
   std::vector<typename P::Request> requests;
   requests.reserve(lines.size());
-  for (const BatchLine& b : lines) {
-    Context one{b.args, c.http, c.account, c.venice, c.lumenfall, c.handle, c.journal};
-    requests.push_back(native_request<P>(one, true));
-  }
+  for (const BatchLine& b : lines) requests.push_back(native_request<P>(b.args, true));
   std::string shard_error;
   std::optional<JournalShard> shard = c.journal ? take_free_shard(*c.journal, shard_error) : std::nullopt;
   if (c.journal && !shard) co_return end_with(c, journal_error(shard_error + " (--no-journal runs without it)"));
@@ -125,7 +124,7 @@ asio::awaitable<Exit> generate_batch(Context& c, P provider) {
   if (!c.args.json) {
     // Creates are paced to the key's limit (shared with the machine's other reel processes):
     // when the last one can go out; each job then takes the model's run time.
-    const auto last = c.account.limiter().when_granted(P::create_bucket, n) - c.account.clock().now();
+    const auto last = account.limiter().when_granted(P::create_bucket, n) - account.clock().now();
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(last).count();
     std::string pace;
     if (seconds > 0) pace = "; the key's create limit sends the last one in about " + std::to_string(seconds) + " s";
@@ -155,7 +154,7 @@ asio::awaitable<Exit> generate_batch(Context& c, P provider) {
                      h.job_id.c_str());
       }
     };
-    jobs.push_back(std::make_unique<Job<P>>(c.http, provider, c.account, reel::store::fresh_handle(provider), std::move(options)));
+    jobs.push_back(std::make_unique<Job<P>>(s.http(), provider, account, reel::store::fresh_handle(provider), std::move(options)));
     auto report = [&c, &ended, &worst, n, line](const reel::job::Outcome& o, const std::string& id) {
       ++ended;
       const Exit e = exit_for(o);
@@ -194,6 +193,12 @@ asio::awaitable<Exit> generate_batch(Context& c, P provider) {
     std::fprintf(stderr, "reel: batch done: %zu jobs, exit %d\n", n, static_cast<int>(worst));
   }
   co_return worst;
+}
+
+}  // namespace
+
+asio::awaitable<Exit> generate_batch(Context& c) {
+  return with_session(c, [&c](auto& s) { return generate_batch_typed(c, s); });
 }
 
 }  // namespace reel_cli

@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// The CLI's job journal: where it lives (--journal, $REEL_JOURNAL, $XDG_STATE_HOME/reel/journal,
-// ~/.local/state/reel/journal) and how several reel processes share it. A reel::store::Journal
-// is owned by one process at a time, so the journal is a set of shards: FILE, FILE.1, FILE.2,
-// ...; a process takes the first shard nobody holds (a `.lock` file beside it, flock'd for the
-// process's life, never renamed, so a compaction's rename cannot race an opener). `reel jobs`
-// reads every shard without locking; `reel resume` takes every shard no live process holds
-// (a held shard's jobs are being run by that process).
-#pragma once
+// The CLI's job journal: its path and its shards (journal_file.hpp).
+#include "journal_file.hpp"
 
 #include <reel/store/journal.hpp>
 #include <reel/store/record.hpp>
@@ -16,7 +10,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -25,11 +18,8 @@
 
 namespace reel_cli {
 
-/// Shards FILE.1 ... FILE.<max_shards - 1> besides FILE itself.
-inline constexpr int max_shards = 256;
-
 /// The default journal path (from the environment), or empty when no home is known.
-inline std::filesystem::path default_journal_path() {
+std::filesystem::path default_journal_path() {
   if (const char* j = std::getenv("REEL_JOURNAL"); j != nullptr && *j != '\0') return j;
   if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x != '\0') {
     return std::filesystem::path(x) / "reel" / "journal";
@@ -41,50 +31,15 @@ inline std::filesystem::path default_journal_path() {
 }
 
 /// The path of shard `k` of journal `base`.
-inline std::filesystem::path shard_path(const std::filesystem::path& base, int k) {
+std::filesystem::path shard_path(const std::filesystem::path& base, int k) {
   if (k == 0) return base;
   std::filesystem::path p = base;
   p += "." + std::to_string(k);
   return p;
 }
 
-/// A flock'd lock file, closed (and so released) at destruction.
-class LockFd {
-public:
-  explicit LockFd(int fd) : fd_(fd) {}
-  LockFd(LockFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  LockFd& operator=(LockFd&&) = delete;
-  LockFd(const LockFd&) = delete;
-  ~LockFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-private:
-  int fd_;
-};
-
-/// One shard, held while this object lives (the journal is closed before the lock is released).
-class JournalShard {
-public:
-  JournalShard(int lock_fd, int index, reel::store::Journal journal)
-      : lock_(lock_fd), index_(index), journal_(std::move(journal)) {}
-  JournalShard(JournalShard&&) noexcept = default;
-  JournalShard& operator=(JournalShard&&) = delete;
-  JournalShard(const JournalShard&) = delete;
-  reel::store::Journal& journal() noexcept { return journal_; }
-  int index() const noexcept { return index_; }
-
-private:
-  LockFd lock_;
-  int index_;
-  reel::store::Journal journal_;
-};
-
-/// Why a shard could not be taken.
-enum class TakeResult { taken, held, failed };
-
 /// Tries to take shard `k` of `base` (creating its directory). `error` is set on failure.
-inline TakeResult take_shard(const std::filesystem::path& base, int k, std::optional<JournalShard>& out,
+TakeResult take_shard(const std::filesystem::path& base, int k, std::optional<JournalShard>& out,
                              std::string& error) {
   const std::filesystem::path path = shard_path(base, k);
   std::error_code ec;
@@ -112,7 +67,7 @@ inline TakeResult take_shard(const std::filesystem::path& base, int k, std::opti
 }
 
 /// The first shard of `base` no process holds; empty with `error` set when none can be taken.
-inline std::optional<JournalShard> take_free_shard(const std::filesystem::path& base, std::string& error) {
+std::optional<JournalShard> take_free_shard(const std::filesystem::path& base, std::string& error) {
   std::optional<JournalShard> shard;
   for (int k = 0; k < max_shards; ++k) {
     const TakeResult r = take_shard(base, k, shard, error);
@@ -123,16 +78,9 @@ inline std::optional<JournalShard> take_free_shard(const std::filesystem::path& 
   return std::nullopt;
 }
 
-/// A job as read from a shard without locking it.
-struct ListedJob {
-  reel::store::JobRecord record;
-  int shard = 0;
-  std::int64_t first_at = 0;  ///< when its first entry was written (Unix seconds)
-};
-
 /// Every job of every shard of `base`, oldest first per shard (unreadable shards are skipped
 /// and named in `problems`).
-inline std::vector<ListedJob> list_jobs(const std::filesystem::path& base, std::vector<std::string>& problems) {
+std::vector<ListedJob> list_jobs(const std::filesystem::path& base, std::vector<std::string>& problems) {
   std::vector<ListedJob> out;
   for (int k = 0; k < max_shards; ++k) {
     const std::filesystem::path path = shard_path(base, k);

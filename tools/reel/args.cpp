@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
-// The reel command line: the flags, what each subcommand accepts, and parsing `argv` into `Args`.
-// Parsing never exits: a bad command line is a `UsageError` for main() to report (exit code 2).
-#pragma once
+// Parsing the reel command line (args.hpp).
+#include "args.hpp"
+
+#include <reel/session/any_session.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -13,60 +14,8 @@
 
 namespace reel_cli {
 
-/// A command line that cannot be run as written.
-struct UsageError {
-  std::string message;
-};
-
-/// One flag: its name (without `--`), the name of its value (empty: a switch) and a help line.
-struct FlagSpec {
-  std::string_view name;
-  std::string_view value;
-  std::string_view help;
-};
-
-inline constexpr FlagSpec flag_specs[] = {
-    {"provider", "venice|lumenfall", "the provider (default venice; taken from the handle when one is given)"},
-    {"model", "ID", "the model, e.g. wan-2.5-preview-text-to-video or sora-2"},
-    {"prompt", "TEXT", "the prompt"},
-    {"prompt-file", "FILE", "read the prompt from FILE (- for stdin)"},
-    {"duration", "SECONDS", "video length in seconds, e.g. 5"},
-    {"resolution", "RES", "Venice: 480p|720p|1080p; Lumenfall: a size such as 1280x720"},
-    {"aspect-ratio", "W:H", "e.g. 16:9"},
-    {"image", "FILE|URL", "image-to-video input: a file (sent as a base64 data URL) or an http(s) URL"},
-    {"output", "FILE", "where the MP4 goes (default reel-<provider>-<job id>.mp4)"},
-    {"handle", "FILE", "the job's handle as printed by submit (- for stdin)"},
-    {"base-url", "URL", "the API's base URL (default: the provider's real API)"},
-    {"timeout", "DURATION", "deadline for the whole command, e.g. 90s, 10m, 500ms (default: none)"},
-    {"poll", "POLICY", "fixed[:5s] | backoff | eta (default eta: uses the provider's estimate)"},
-    {"no-cleanup", "", "keep the provider's copy after the download"},
-    {"accept-consent", "", "Venice: accept the consent policy a model asked for (exit 4 printed its text)"},
-    {"json", "", "machine-readable events and the result on stdout, one JSON object per line"},
-    {"dry-run", "", "print the HTTP requests that would be sent (key redacted); send nothing"},
-    {"verbose", "", "log each request line and status to stderr"},
-    {"journal", "FILE", "the job journal (default $REEL_JOURNAL, else $XDG_STATE_HOME/reel/journal, else ~/.local/state/reel/journal)"},
-    {"no-journal", "", "record nothing in the job journal"},
-    {"all", "", "jobs: include finished jobs not yet compacted; resume: every unfinished job"},
-    {"concurrency", "N", "resume: jobs run at a time; generate --batch: requests in flight (default 8)"},
-    {"batch", "FILE", "generate: one job per line of FILE (- for stdin): a prompt, or a JSON object with prompt, model, duration, resolution, aspect_ratio, image, output; --output is then a directory"},
-    {"help", "", "this help"},
-};
-
-/// The parsed command line.
-struct Args {
-  std::string command;
-  std::optional<std::string> provider, model, prompt, prompt_file, resolution, aspect_ratio, image, output, handle,
-      base_url, poll, journal, batch;
-  std::optional<std::string> id;  ///< resume ID, forget ID: a job's local id
-  std::optional<int> duration;
-  int concurrency = 8;
-  std::optional<std::chrono::milliseconds> timeout;
-  bool no_cleanup = false, accept_consent = false, json = false, dry_run = false, verbose = false, help = false,
-       no_journal = false, all = false;
-};
-
 /// "90s", "10m", "500ms", "1h", or a number of seconds.
-inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   if (digits == 0 || digits > 9) return std::nullopt;
@@ -79,19 +28,27 @@ inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view 
   return std::nullopt;
 }
 
-namespace detail {
+namespace {
 
-inline const FlagSpec* find_flag(std::string_view name) {
+const FlagSpec* find_flag(std::string_view name) {
   for (const FlagSpec& f : flag_specs) {
     if (f.name == name) return &f;
   }
   return nullptr;
 }
 
-inline UsageError set_flag(Args& a, std::string_view name, const std::string& v) {
+UsageError set_flag(Args& a, std::string_view name, const std::string& v) {
   auto text = [&](std::optional<std::string>& field) { field = v; };
   if (name == "provider") {
-    if (v != "venice" && v != "lumenfall") return {"--provider must be venice or lumenfall, not \"" + v + "\""};
+    // The providers reel knows: reel::Providers, the list reel::connect takes.
+    const auto& names = reel::Providers::names;
+    if (std::find(names.begin(), names.end(), v) == names.end()) {
+      std::string known;
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        known += (k == 0 ? "" : k + 1 == names.size() ? " or " : ", ") + std::string(names[k]);
+      }
+      return {"--provider must be " + known + ", not \"" + v + "\""};
+    }
     text(a.provider);
   } else if (name == "model") {
     text(a.model);
@@ -141,12 +98,9 @@ inline UsageError set_flag(Args& a, std::string_view name, const std::string& v)
   return {};
 }
 
-}  // namespace detail
+}  // namespace
 
-/// Parses `reel <command> [--flag value | --flag=value | --switch]...`; `allowed(command, flag)`
-/// says which flags a command takes. Throws `UsageError`.
-template <class Allowed>
-Args parse_args(const std::vector<std::string>& argv, Allowed&& allowed) {
+Args parse_args(const std::vector<std::string>& argv, FlagFilter allowed) {
   Args a;
   std::size_t i = 0;
   if (i < argv.size() && argv[i].rfind("--", 0) != 0) a.command = argv[i++];
@@ -163,7 +117,7 @@ Args parse_args(const std::vector<std::string>& argv, Allowed&& allowed) {
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    const FlagSpec* spec = detail::find_flag(name);
+    const FlagSpec* spec = find_flag(name);
     if (spec == nullptr) throw UsageError{"unknown flag --" + name};
     if (name == "help") {
       a.help = true;
@@ -187,7 +141,7 @@ Args parse_args(const std::vector<std::string>& argv, Allowed&& allowed) {
       if (i + 1 >= argv.size()) throw UsageError{"--" + name + " needs a value (" + std::string(spec->value) + ")"};
       value = argv[++i];
     }
-    if (UsageError e = detail::set_flag(a, name, *value); !e.message.empty()) throw e;
+    if (UsageError e = set_flag(a, name, *value); !e.message.empty()) throw e;
   }
   return a;
 }

@@ -1,99 +1,46 @@
 // SPDX-License-Identifier: BSL-1.0
-// The subcommands that talk to a provider, each a coroutine over the provider's traits `P`
-// (reel::Venice or reel::Lumenfall) and the tool's AnyClient. Named locals hold every request
-// before a co_await (GCC 12's coroutine temporaries bug).
-#pragma once
-
+// The subcommands that run one job or one request at a provider, each a coroutine over the
+// typed session `Session<P>` (P: reel::Venice or reel::Lumenfall) that `with_session` hands
+// out; its jobs use the session's provider and account and the tool's AnyClient. Named locals
+// hold every request before a co_await (GCC 12's coroutine temporaries bug).
+#include "commands.hpp"
 #include "context.hpp"
 
-#include <reel/http/message.hpp>
 #include <reel/engine/video_job.hpp>
+#include <reel/http/message.hpp>
 #include <reel/providers/provider.hpp>
 
 #include <asio/awaitable.hpp>
-#include <asio/error.hpp>
 
-#include <cctype>
-#include <chrono>
-#include <concepts>
-#include <ctime>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace reel_cli {
 
-template <class P>
-using Job = reel::VideoJob<P, reel::http::AnyClient>;
-
-/// The default output file: reel-<provider>-<job id, or the time>.mp4.
-inline std::filesystem::path default_output(std::string_view provider, std::string id) {
-  if (id.empty()) {
-    const std::time_t now = std::time(nullptr);
-    char buf[32];
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-    id = buf;
-  }
-  for (char& ch : id) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '_';
-  }
-  return "reel-" + std::string(provider) + "-" + id + ".mp4";
-}
-
-/// A failed exchange as a job error.
-inline reel::job::JobError transport_error(const reel::http::SendError& e) {
-  reel::job::JobError err{e.code, {}};
-  if (e.code == asio::error::operation_aborted) err.code = make_error_code(reel::job::Errc::cancelled);  // SIGINT
-  err.provider.message = std::string("at stage ") + reel::http::to_string(e.stage);
-  return err;
-}
-
-inline reel::http::RequestOptions request_options(const Context& c) {
-  reel::http::RequestOptions o;
-  if (c.args.timeout) o.deadline = std::chrono::steady_clock::now() + *c.args.timeout;
-  return o;
-}
-
-/// A job error for an operation the provider lacks (exit code 2).
-inline reel::job::JobError unsupported(std::string message) {
-  reel::job::JobError e{make_error_code(reel::job::Errc::not_supported), {}};
-  e.provider.message = std::move(message);
-  return e;
-}
+namespace {
 
 /// Thrown by the status chooser to stop reading a video answer (its head says enough).
 struct StopReading {};
 
-/// The provider's own request from the flags (with Venice's consents when accepted).
 template <class P>
-typename P::Request native_request(const Context& c, bool need_prompt) {
-  typename P::Request request = P::native(video_request(c.args, need_prompt));
-  if constexpr (std::same_as<P, reel::Venice>) {
-    if (c.args.accept_consent) request = reel::Venice::with_consents(std::move(request));
-  } else {
-    if (c.args.accept_consent) throw UsageError{"--accept-consent is for Venice models"};
-  }
-  return request;
-}
-
-template <class P>
-asio::awaitable<Exit> generate(Context& c, P provider) {
-  const typename P::Request request = native_request<P>(c, true);
+asio::awaitable<Exit> generate_typed(Context& c, Session<P>& s) {
+  const typename P::Request request = native_request<P>(c.args, true);
   const std::filesystem::path output = c.args.output ? std::filesystem::path(*c.args.output) : default_output(P::name, "");
   ProgressView view(std::string(P::name), c.args.json);
-  Job<P> job(c.http, std::move(provider), c.account, job_options(c, view, false));
+  Job<P> job(s.http(), s.provider(), s.account(), job_options(c, view, false));
   const reel::job::Outcome outcome = co_await job.generate(request, output);
   view.done();
   co_return end_with(c, outcome);
 }
 
 template <class P>
-asio::awaitable<Exit> submit(Context& c, P provider) {
-  const typename P::Request request = native_request<P>(c, true);
+asio::awaitable<Exit> submit_typed(Context& c, Session<P>& s) {
+  const typename P::Request request = native_request<P>(c.args, true);
   ProgressView view(std::string(P::name), false);
-  Job<P> job(c.http, std::move(provider), c.account, job_options(c, view, false));
+  Job<P> job(s.http(), s.provider(), s.account(), job_options(c, view, false));
   auto submitted = co_await job.submit(request);
   if (!submitted) co_return end_with(c, submitted.error(), job.handle());
   if (c.args.json) {
@@ -108,13 +55,13 @@ asio::awaitable<Exit> submit(Context& c, P provider) {
 
 /// `wait` (with cleanup unless --no-cleanup) and `download` (never cleans up): finish a job from its handle.
 template <class P>
-asio::awaitable<Exit> finish(Context& c, P provider, bool cleanup) {
+asio::awaitable<Exit> finish_typed(Context& c, Session<P>& s, bool cleanup) {
   const std::filesystem::path output =
       c.args.output ? std::filesystem::path(*c.args.output) : default_output(P::name, c.handle->job_id);
   ProgressView view(std::string(P::name), c.args.json);
   reel::JobOptions options = job_options(c, view, true);
   options.cleanup = cleanup && !c.args.no_cleanup;
-  Job<P> job(c.http, std::move(provider), c.account, *c.handle, std::move(options));
+  Job<P> job(s.http(), s.provider(), s.account(), *c.handle, std::move(options));
   const reel::job::Outcome outcome = co_await job.finish(output);
   view.done();
   co_return end_with(c, outcome);
@@ -122,9 +69,9 @@ asio::awaitable<Exit> finish(Context& c, P provider, bool cleanup) {
 
 /// One status read. A Venice answer that is the video itself means "ready"; it is not read.
 template <class P>
-asio::awaitable<Exit> status(Context& c, P provider) {
+asio::awaitable<Exit> status_typed(Context& c, Session<P>& s) {
   const reel::job::JobHandle& h = *c.handle;
-  const reel::http::Request request = provider.status_request(h);
+  const reel::http::Request request = s.provider().status_request(h);
   std::optional<reel::http::ResponseHead> video_head;
   const reel::http::BodyChooser choose = [&video_head](const reel::http::ResponseHead& head) -> std::optional<reel::http::SinkRef> {
     if (!P::status_body_is_video(head)) return std::nullopt;
@@ -133,30 +80,30 @@ asio::awaitable<Exit> status(Context& c, P provider) {
   };
   const reel::http::RequestOptions options = request_options(c);
   auto response = co_await c.http.send(request, options, choose);
-  reel::job::Status s;
+  reel::job::Status st;
   if (video_head) {
-    s.phase = reel::job::Phase::ready;
-    s.size_bytes = video_head->content_length;
+    st.phase = reel::job::Phase::ready;
+    st.size_bytes = video_head->content_length;
   } else if (!response) {
     co_return end_with(c, transport_error(response.error()), h);
   } else {
     auto read = P::on_status(*response, h);
     if (!read) co_return end_with(c, read.error(), h);
-    s = std::move(*read);
+    st = std::move(*read);
   }
   static constexpr const char* phases[] = {"queued", "running", "ready", "failed"};
-  const Exit code = s.phase == reel::job::Phase::failed ? exit_for(s.error.code) : Exit::ok;
+  const Exit code = st.phase == reel::job::Phase::failed ? exit_for(st.error.code) : Exit::ok;
   StatusEvent e;
-  e.phase = phases[static_cast<int>(s.phase)];
-  e.percent = s.percent;
-  if (s.estimate) e.estimate_ms = s.estimate->count();
-  if (s.elapsed) e.elapsed_ms = s.elapsed->count();
-  e.size_bytes = s.size_bytes;
-  e.expires_at = s.expires_at;
-  e.cost = s.cost;
-  e.cost_estimate = s.cost_estimate;
-  e.unknown_status = s.unknown_status;
-  if (s.phase == reel::job::Phase::failed) e.error = error_info(s.error);
+  e.phase = phases[static_cast<int>(st.phase)];
+  e.percent = st.percent;
+  if (st.estimate) e.estimate_ms = st.estimate->count();
+  if (st.elapsed) e.elapsed_ms = st.elapsed->count();
+  e.size_bytes = st.size_bytes;
+  e.expires_at = st.expires_at;
+  e.cost = st.cost;
+  e.cost_estimate = st.cost_estimate;
+  e.unknown_status = st.unknown_status;
+  if (st.phase == reel::job::Phase::failed) e.error = error_info(st.error);
   if (c.args.json) {
     emit(e);
     ResultEvent r = result_of(c, code);
@@ -168,7 +115,7 @@ asio::awaitable<Exit> status(Context& c, P provider) {
     if (e.elapsed_ms && e.estimate_ms) std::printf(" (%llds of about %llds)", static_cast<long long>(*e.elapsed_ms / 1000), static_cast<long long>(*e.estimate_ms / 1000));
     if (e.size_bytes) std::printf(" %s", human_bytes(*e.size_bytes).c_str());
     if (e.error) std::printf(": %s", e.error->message.c_str());
-    if (s.unknown_status) std::printf(" (the provider says \"%s\", read as running)", s.unknown_status->c_str());
+    if (st.unknown_status) std::printf(" (the provider says \"%s\", read as running)", st.unknown_status->c_str());
     std::printf("\n");
   }
   co_return code;
@@ -176,11 +123,11 @@ asio::awaitable<Exit> status(Context& c, P provider) {
 
 /// Deletes the provider's copy (and revokes Venice's one-time link). The video is gone afterwards.
 template <class P>
-asio::awaitable<Exit> cleanup(Context& c, P provider) {
+asio::awaitable<Exit> cleanup_typed(Context& c, Session<P>& s) {
   const reel::job::JobHandle& h = *c.handle;
   const reel::http::RequestOptions options = request_options(c);
   const reel::http::BodyChooser buffer;
-  if (const auto revoke = provider.revoke_request(h)) {
+  if (const auto revoke = s.provider().revoke_request(h)) {
     const reel::http::Request request = *revoke;
     auto revoked = co_await c.http.send(request, options, buffer);
     // A link that cannot be revoked does not stop the cleanup of the provider's copy.
@@ -192,7 +139,7 @@ asio::awaitable<Exit> cleanup(Context& c, P provider) {
     }
     if (!why.empty() && !c.args.json) std::fprintf(stderr, "reel: warning: the one-time link was not revoked: %s\n", why.c_str());
   }
-  const reel::http::Request request = provider.cleanup_request(h);
+  const reel::http::Request request = s.provider().cleanup_request(h);
   auto response = co_await c.http.send(request, options, buffer);
   if (!response) co_return end_with(c, transport_error(response.error()), h);
   if (auto done = P::on_cleanup(*response); !done) co_return end_with(c, done.error(), h);
@@ -207,12 +154,12 @@ asio::awaitable<Exit> cleanup(Context& c, P provider) {
 }
 
 template <class P>
-asio::awaitable<Exit> cancel(Context& c, P provider) {
+asio::awaitable<Exit> cancel_typed(Context& c, Session<P>& s) {
   if constexpr (!reel::CancellingProvider<P>) {
     co_return end_with(c, unsupported(std::string(P::name) + " cannot cancel a running job"));
   } else {
     ProgressView view(std::string(P::name), false);
-    Job<P> job(c.http, std::move(provider), c.account, *c.handle, job_options(c, view, true));
+    Job<P> job(s.http(), s.provider(), s.account(), *c.handle, job_options(c, view, true));
     auto cancelled = co_await job.cancel();
     if (!cancelled) co_return end_with(c, cancelled.error(), job.handle());
     if (c.args.json) {
@@ -225,11 +172,11 @@ asio::awaitable<Exit> cancel(Context& c, P provider) {
 }
 
 template <class P>
-asio::awaitable<Exit> quote(Context& c, P provider) {
+asio::awaitable<Exit> quote_typed(Context& c, Session<P>& s) {
   const reel::job::VideoRequest request = video_request(c.args, false);
   const typename P::Request native = P::native(request);
   ProgressView view(std::string(P::name), false);
-  Job<P> job(c.http, std::move(provider), c.account, job_options(c, view, false));
+  Job<P> job(s.http(), s.provider(), s.account(), job_options(c, view, false));
   auto price = co_await job.quote(native);
   if (!price) co_return end_with(c, price.error());
   if (c.args.json) {
@@ -242,12 +189,12 @@ asio::awaitable<Exit> quote(Context& c, P provider) {
 }
 
 template <class P>
-asio::awaitable<Exit> models(Context& c, P provider) {
+asio::awaitable<Exit> models_typed(Context& c, Session<P>& s) {
   if constexpr (!reel::DiscoveringProvider<P>) {
     co_return end_with(c, unsupported(std::string(P::name) + " offers no model list; see its documentation"));
   } else {
     ProgressView view(std::string(P::name), false);
-    Job<P> job(c.http, std::move(provider), c.account, job_options(c, view, false));
+    Job<P> job(s.http(), s.provider(), s.account(), job_options(c, view, false));
     auto list = co_await job.models();
     if (!list) co_return end_with(c, list.error());
     if (c.args.json) {
@@ -274,6 +221,33 @@ asio::awaitable<Exit> models(Context& c, P provider) {
     }
     co_return Exit::ok;
   }
+}
+
+}  // namespace
+
+asio::awaitable<Exit> generate_plain(Context& c) {
+  return with_session(c, [&c](auto& s) { return generate_typed(c, s); });
+}
+asio::awaitable<Exit> submit_plain(Context& c) {
+  return with_session(c, [&c](auto& s) { return submit_typed(c, s); });
+}
+asio::awaitable<Exit> finish_plain(Context& c, bool cleanup) {
+  return with_session(c, [&c, cleanup](auto& s) { return finish_typed(c, s, cleanup); });
+}
+asio::awaitable<Exit> status_command(Context& c) {
+  return with_session(c, [&c](auto& s) { return status_typed(c, s); });
+}
+asio::awaitable<Exit> cleanup_plain(Context& c) {
+  return with_session(c, [&c](auto& s) { return cleanup_typed(c, s); });
+}
+asio::awaitable<Exit> cancel_command(Context& c) {
+  return with_session(c, [&c](auto& s) { return cancel_typed(c, s); });
+}
+asio::awaitable<Exit> quote_command(Context& c) {
+  return with_session(c, [&c](auto& s) { return quote_typed(c, s); });
+}
+asio::awaitable<Exit> models_command(Context& c) {
+  return with_session(c, [&c](auto& s) { return models_typed(c, s); });
 }
 
 }  // namespace reel_cli

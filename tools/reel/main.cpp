@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: BSL-1.0
 // reel: the command-line tool. `reel --help` and docs/cli.md describe it.
-// main() parses the command line, finds the provider, its key and the handle, builds the HTTP
-// client (real, verbose or dry-run), and runs the subcommand's coroutine on one io_context,
-// cancelling it on SIGINT/SIGTERM.
+// main() parses the command line, reads the handle, builds the HTTP client (real, verbose or
+// dry-run), connects to the provider (reel::connect_from_env: a reel::AnySession), and runs the
+// subcommand's coroutine on one io_context, cancelling it on SIGINT/SIGTERM.
 #include "args.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 #include "dry_run_client.hpp"
 #include "exit_codes.hpp"
+#include "journal_file.hpp"
 #include "output.hpp"
-#include "shared_limits.hpp"
 
+#include <reel/http/any_client.hpp>
 #include <reel/http/client.hpp>
-#include <reel/engine/account.hpp>
-#include <reel/providers/lumenfall.hpp>
-#include <reel/providers/venice.hpp>
+#include <reel/session/any_session.hpp>
+#include <reel/store/account_tag.hpp>
 #include <reel/store/limiter_file.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -24,6 +24,7 @@
 #include <asio/signal_set.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -76,6 +77,10 @@ int main(int argc, char** argv) {
     std::fputs(reel_cli::general_help().c_str(), stdout);
     return 0;
   }
+  if (argv_list[0] == "--version") {
+    std::printf("%s\n", reel_cli::version_line().c_str());
+    return 0;
+  }
   reel_cli::Args args;
   try {
     args = reel_cli::parse_args(argv_list, reel_cli::takes_flag);
@@ -101,7 +106,8 @@ int main(int argc, char** argv) {
     std::string why;
     handle = reel_cli::parse_handle(*text, why);
     if (!handle) return refuse(json, args.command, Exit::usage, "--handle " + *args.handle + ": " + why);
-    if (handle->provider != "venice" && handle->provider != "lumenfall") {
+    const auto& known = reel::Providers::names;
+    if (std::find(known.begin(), known.end(), handle->provider) == known.end()) {
       return refuse(json, args.command, Exit::usage, "the handle is for an unknown provider \"" + handle->provider + "\"");
     }
     if (args.provider && *args.provider != handle->provider) {
@@ -110,19 +116,6 @@ int main(int argc, char** argv) {
     args.provider = handle->provider;
   }
   const std::string provider = args.provider.value_or("venice");
-
-  // The key: from the environment only.
-  std::string key;
-  if (command->needs_provider) {
-    const char* var = provider == "venice" ? "VENICE_API_KEY" : "LUMENFALL_API_KEY";
-    const char* value = std::getenv(var);
-    if ((value == nullptr || *value == '\0') && !args.dry_run) {
-      return refuse(json, args.command, Exit::auth,
-                    std::string(var) + " is not set: export your " + (provider == "venice" ? "Venice" : "Lumenfall") +
-                        " API key in it (reel never prints it)");
-    }
-    if (value != nullptr) key = value;
-  }
 
   asio::io_context io;
   reel::http::Client real(io.get_executor());
@@ -137,27 +130,32 @@ int main(int argc, char** argv) {
   reel::http::AnyClient http = args.dry_run ? reel::http::AnyClient(dry)
                              : args.verbose ? reel::http::AnyClient(verbose)
                                             : reel::http::AnyClient(real);
-  // Declared before the account: the account's limiter may share its state through it.
+  // Declared before the session: its account's limiter may share its state through it.
   std::optional<reel::store::LimiterFile> shared_limits;
-  reel::job::Account account(reel::steady_clock(), provider == "venice" ? reel::Venice::default_limits()
-                                                                         : reel::job::AccountLimits::none());
-  reel_cli::Context ctx{args, http, account, std::nullopt, std::nullopt, handle, std::nullopt};
+
+  // The provider's session: reel::connect_from_env reads the key (and, without --base-url or a
+  // handle, the base URL) from the provider's variables, VENICE_API_KEY and so on. Its account
+  // has the provider's own limits.
+  std::optional<reel_cli::AnySession> session;
+  std::string tag;
   if (command->needs_provider) {
-    const std::string base = args.base_url ? *args.base_url : handle ? handle->base_url : std::string();
-    if (provider == "venice") {
-      ctx.venice.emplace();
-      ctx.venice->api_key = key;
-      if (!base.empty()) ctx.venice->base_url = base;
-    } else {
-      ctx.lumenfall.emplace();
-      ctx.lumenfall->api_key = key;
-      if (!base.empty()) ctx.lumenfall->base_url = base;
+    reel::ConnectOptions connect;
+    connect.base_url = args.base_url ? *args.base_url : handle ? handle->base_url : std::string();
+    connect.session.timeout = std::nullopt;  // each command sets its own deadline (--timeout)
+    auto made = reel::connect_from_env(http, provider, std::move(connect));
+    if (!made) return refuse(json, args.command, Exit::usage, made.error().message());
+    session.emplace(std::move(*made));
+    const bool has_key = session->visit([](auto& s) { return !s.provider().api_key.empty(); });
+    if (!has_key && !args.dry_run) {
+      std::string display = provider;
+      display[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(display[0])));
+      return refuse(json, args.command, Exit::auth,
+                    reel_cli::key_variable(provider) + " is not set: export your " + display +
+                        " API key in it (reel never prints it)");
     }
+    if (has_key) tag = session->visit([](auto& s) { return s.account_tag(); });
   }
-  const std::string tag = command->needs_provider && !key.empty()
-                              ? reel_cli::account_tag(provider, ctx.venice ? ctx.venice->base_url : ctx.lumenfall->base_url, key)
-                              : std::string();
-  key.assign(key.size(), '\0');
+  reel_cli::Context ctx{args, http, session ? &*session : nullptr, handle, std::nullopt};
 
   // The job journal, for the commands that take one.
   if (reel_cli::takes_flag(args.command, "journal") && !args.no_journal && !args.dry_run) {
@@ -172,8 +170,8 @@ int main(int argc, char** argv) {
   if (!tag.empty() && ctx.journal && !args.dry_run) {
     std::error_code ec;
     std::filesystem::create_directories(ctx.journal->parent_path(), ec);
-    shared_limits.emplace(reel_cli::limits_path(*ctx.journal, tag));
-    account.limiter().share_through(&*shared_limits);
+    shared_limits.emplace(reel::store::limits_path(*ctx.journal, tag));
+    session->account().limiter().share_through(&*shared_limits);
   }
 
   // Run the command; SIGINT/SIGTERM cancel it (the job ends as "cancelled" with its handle).
