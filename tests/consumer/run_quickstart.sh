@@ -7,27 +7,17 @@
 set -euo pipefail
 simulator=$1 program=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/reel-consumer-quickstart.XXXXXX")
-sim_pid=
+# shellcheck source=../support/simulator.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/simulator.sh"
 cleanup() {
-  if [[ -n "${sim_pid}" ]] && kill -0 "${sim_pid}" 2>/dev/null; then
-    kill -TERM "${sim_pid}" 2>/dev/null || true
-    wait "${sim_pid}" 2>/dev/null || true
-  fi
+  sim_stop
   rm -rf "${work}"
 }
 trap cleanup EXIT
-export NO_PROXY='*' no_proxy='*'
 fail() { echo "FAIL (quickstart): $*" >&2; exit 1; }
 
 printf '%s\n' '{"job":{"polls":1},"poll_after_ms":20}' >"${work}/sim.json"
-"${simulator}" --port 0 --port-file "${work}/port" --idle-timeout 60 --quiet --config "${work}/sim.json" &
-sim_pid=$!
-for _ in $(seq 100); do
-  [[ -s "${work}/port" ]] && break
-  sleep 0.1
-done
-[[ -s "${work}/port" ]] || fail "the simulator wrote no port file"
-port=$(<"${work}/port")
+sim_start "${simulator}" "${work}" --config "${work}/sim.json" || fail "no simulator"
 mkdir "${work}/run"
 status=0
 (cd "${work}/run" && VENICE_API_KEY=x VENICE_BASE_URL="http://127.0.0.1:${port}/api/v1" "${program}") >"${work}/out" 2>&1 ||

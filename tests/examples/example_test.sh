@@ -8,12 +8,10 @@ set -euo pipefail
 
 simulator=$1 case=$2 program=$3 demo_config=${4:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/reel-example-${case}.XXXXXX")
-sim_pid=
+# shellcheck source=../support/simulator.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/simulator.sh"
 cleanup() {
-  if [[ -n "${sim_pid}" ]] && kill -0 "${sim_pid}" 2>/dev/null; then
-    kill -TERM "${sim_pid}" 2>/dev/null || true
-    wait "${sim_pid}" 2>/dev/null || true
-  fi
+  sim_stop
   rm -rf "${work}"
 }
 trap cleanup EXIT
@@ -26,14 +24,7 @@ fail() {
 # start_simulator JSON: a simulator with this configuration on an ephemeral loopback port.
 start_simulator() {
   printf '%s\n' "$1" >"${work}/sim.json"
-  "${simulator}" --port 0 --port-file "${work}/port" --idle-timeout 60 --quiet --config "${work}/sim.json" &
-  sim_pid=$!
-  for _ in $(seq 100); do
-    [[ -s "${work}/port" ]] && break
-    sleep 0.1
-  done
-  [[ -s "${work}/port" ]] || fail "the simulator wrote no port file"
-  port=$(<"${work}/port")
+  sim_start "${simulator}" "${work}" --config "${work}/sim.json" || fail "no simulator"
   export VENICE_API_KEY=example-key LUMENFALL_API_KEY=example-key
   export VENICE_BASE_URL="http://127.0.0.1:${port}/api/v1"
   export LUMENFALL_BASE_URL="http://127.0.0.1:${port}/openai/v1"

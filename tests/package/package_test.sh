@@ -9,16 +9,13 @@
 set -euo pipefail
 cpack=$1 cmake=$2 build=$3 version=$4 cxx=$5 quickstart=$6
 work=$(mktemp -d "${TMPDIR:-/tmp}/reel-package.XXXXXX")
-sim_pid=
+# shellcheck source=../support/simulator.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/simulator.sh"
 cleanup() {
-  if [[ -n "${sim_pid}" ]] && kill -0 "${sim_pid}" 2>/dev/null; then
-    kill -TERM "${sim_pid}" 2>/dev/null || true
-    wait "${sim_pid}" 2>/dev/null || true
-  fi
+  sim_stop
   rm -rf "${work}"
 }
 trap cleanup EXIT
-export NO_PROXY='*' no_proxy='*'
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # A fresh install tree, packed as it is under /usr (cpack builds nothing).
@@ -60,14 +57,7 @@ dpkg-deb -x "${deb}" "${root}"
 [[ "$("${root}/usr/bin/reel" --version)" == "reel ${version}" ]] || fail "reel --version"
 [[ "$("${root}/usr/bin/reel-simulator" --version)" == "reel-simulator ${version}" ]] || fail "reel-simulator --version"
 
-"${root}/usr/bin/reel-simulator" --port 0 --port-file "${work}/port" --idle-timeout 60 --quiet &
-sim_pid=$!
-for _ in $(seq 100); do
-  [[ -s "${work}/port" ]] && break
-  sleep 0.1
-done
-[[ -s "${work}/port" ]] || fail "the extracted simulator wrote no port file"
-port=$(<"${work}/port")
+sim_start "${root}/usr/bin/reel-simulator" "${work}" || fail "the extracted simulator wrote no port file"
 VENICE_API_KEY=package-test "${root}/usr/bin/reel" generate --base-url "http://127.0.0.1:${port}/api/v1" \
   --model wan-2.5-preview-text-to-video --prompt "A gondola at sunset" --aspect-ratio 16:9 --duration 5 \
   --poll fixed:50ms --no-journal --output "${work}/reel.mp4" || fail "reel generate exit status $?"

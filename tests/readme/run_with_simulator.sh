@@ -9,23 +9,16 @@ set -euo pipefail
 sim=$1
 program=$2
 work=$(mktemp -d)
-pid=
+# shellcheck source=../support/simulator.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/simulator.sh"
 cleanup() {
-  if [[ -n "${pid}" ]]; then kill "${pid}" 2>/dev/null || true; wait "${pid}" 2>/dev/null || true; fi
+  sim_stop
   rm -rf "${work}"
 }
 trap cleanup EXIT
-export NO_PROXY='*' no_proxy='*'
 export VENICE_API_KEY=sim-key LUMENFALL_API_KEY=sim-key
 
-"${sim}" --port-file "${work}/port" --job-ms 1500 --idle-timeout 60 --quiet &
-pid=$!
-for ((i = 0; i < 100; ++i)); do
-  [[ -s "${work}/port" ]] && break
-  sleep 0.1
-done
-[[ -s "${work}/port" ]] || { echo "FAIL: the simulator wrote no port file within 10 s" >&2; exit 1; }
-port=$(cat "${work}/port")
+sim_start "${sim}" "${work}" --job-ms 1500 || { echo "FAIL: no simulator" >&2; exit 1; }
 export VENICE_BASE_URL="http://127.0.0.1:${port}/api/v1" LUMENFALL_BASE_URL="http://127.0.0.1:${port}/openai/v1"
 cd "${work}"
 "${program}" "http://127.0.0.1:${port}/api/v1" "http://127.0.0.1:${port}/openai/v1"
