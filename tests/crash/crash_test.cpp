@@ -142,6 +142,7 @@ TEST_F(Crash, TwoHundredJobsSurviveSigkillAndResume) {
   int next_job = 0, kills = 0, generate_kills = 0, resume_kills = 0, resumes = 0, clean_resume_runs = 0;
   int kills_before_download = 0, kills_downloading = 0, kills_after_file = 0;
   bool resume_due = false;
+  std::vector<int> rerun;  // jobs whose generate was killed before it journaled them (no create sent)
   std::map<int, int> attempts;
   const auto give_up = began + 780s;
   // Phase 1: every job started by a generate (killed at times), with resumes after kills.
@@ -188,16 +189,21 @@ TEST_F(Crash, TwoHundredJobsSurviveSigkillAndResume) {
     check_outputs();
     const bool resume_running = std::any_of(running.begin(), running.end(), [](const Running& r) { return r.job < 0; });
     const int generates = static_cast<int>(std::count_if(running.begin(), running.end(), [](const Running& r) { return r.job >= 0; }));
-    if (next_job < job_count && generates < max_concurrent - (resume_running ? 1 : 0)) {
+    if ((next_job < job_count || !rerun.empty()) && generates < max_concurrent - (resume_running ? 1 : 0)) {
       Running r;
-      r.job = next_job++;
+      if (next_job < job_count) {
+        r.job = next_job++;
+      } else {
+        r.job = rerun.back();
+        rerun.pop_back();
+      }
       r.pid = start_generate(r.job, attempts[r.job]++);
       ASSERT_GT(r.pid, 0);
       if (kill_generate(rng)) r.kill_at = Clock::now() + std::chrono::milliseconds(generate_delay_ms(rng));
       running.push_back(r);
       continue;
     }
-    const bool phase2 = next_job == job_count && generates == 0;
+    const bool phase2 = next_job == job_count && rerun.empty() && generates == 0;
     if (!resume_running && (resume_due || (phase2 && clean_resume_runs == 0))) {
       Running r;
       r.pid = start_resume(resumes++);
@@ -221,7 +227,24 @@ TEST_F(Crash, TwoHundredJobsSurviveSigkillAndResume) {
       ASSERT_EQ(jobs.code, 0) << jobs.out;
       int listed = 0;
       for (const auto& e : jobs.events) listed += str(&e, "event") == "job" ? 1 : 0;
-      if (listed == 0) break;
+      if (listed == 0) {
+        // Nothing unfinished in the journal. A generate killed before it journaled its job (a
+        // slow start, e.g. under a sanitizer) never sent a create: its user runs it again. A job
+        // the simulator created but nobody delivered stays missing, and fails below.
+        reel::json::Value counters;
+        ASSERT_FALSE(reel::json::read(http_get(sim_->port(), "/__sim/counters"), counters));
+        const auto* by_prompt = member(&counters, "jobs_created_by_prompt");
+        ASSERT_TRUE(by_prompt != nullptr && by_prompt->if_object() != nullptr);
+        std::set<std::string> created;
+        for (const auto& [prompt, n] : *by_prompt->if_object()) created.insert(prompt);
+        for (int j = 0; j < job_count; ++j) {
+          std::error_code ec;
+          if (!fs::exists(output(j), ec) && created.count("crash job " + std::to_string(j)) == 0) rerun.push_back(j);
+        }
+        if (rerun.empty()) break;
+        std::printf("crash test: %zu job(s) killed before they were journaled run again\n", rerun.size());
+        continue;
+      }
       resume_due = true;  // a kill left something: resume again
       clean_resume_runs = 0;
       continue;
