@@ -281,6 +281,34 @@ TEST(EdgeAnswers, AnHtmlOrJson200IsNotAVideoAndTheProviderCopyIsKept) {
   }
 }
 
+TEST(EdgeAnswers, AVideoContentTypeIsMatchedWithoutRegardToCase) {
+  // A WebM body has no ftyp box: only its Content-Type says it is a video, in whatever case.
+  std::string webm(25, 'w');
+  webm.replace(0, 4, "\x1a\x45\xdf\xa3");
+  for (const char* type : {"video/webm", "vIdEo/WebM", "VIDEO/WEBM"}) {
+    JobWorld w;
+    lumenfall_created(w.client);
+    lumenfall_status(w.client, lumenfall_done(25));
+    w.client.expect("GET", cdn).respond(200, webm).response_header("Content-Type", type);
+    w.client.expect("DELETE", lumenfall_api + "/videos/video_1").respond(200, R"({"id":"video_1","deleted":true})");
+    LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+    const auto o = w.run(generate(job, lumenfall_request(), w.dir / "w.webm"));
+    EXPECT_EQ(o.kind, OutcomeKind::succeeded) << type << ": " << o.error.message();
+    EXPECT_EQ(o.bytes, webm.size()) << type;
+    EXPECT_TRUE(w.client.done()) << type;
+  }
+  for (const char* type : {"video", "videos/webm", "audio/webm"}) {
+    JobWorld w;
+    lumenfall_created(w.client);
+    lumenfall_status(w.client, lumenfall_done(25));
+    w.client.expect("GET", cdn).respond(200, webm).response_header("Content-Type", type);
+    LumenfallJob job(w.client, reel::Lumenfall{"lkey"}, w.account, quick_options());
+    const auto o = w.run(generate(job, lumenfall_request(), w.dir / "w.webm"));
+    EXPECT_EQ(o.error.code, Errc::not_a_video) << type;
+    EXPECT_TRUE(w.client.done()) << type << ": no DELETE of the provider's copy";
+  }
+}
+
 // ---- cleanup ----------------------------------------------------------------------------------
 
 TEST(EdgeAnswers, ALinkDeleteRefusalIsAWarningAndTheCompleteStillRuns) {

@@ -13,6 +13,7 @@
 #include <reel/engine/job_options.hpp>
 #include <reel/engine/output_file.hpp>
 #include <reel/http/client_concept.hpp>
+#include <reel/http/detail/chars.hpp>
 #include <reel/http/message.hpp>
 #include <reel/job/error.hpp>
 #include <reel/job/handle.hpp>
@@ -52,7 +53,7 @@ inline bool video_type(const http::ResponseHead& head) {
   const auto type = head.headers.find("Content-Type");
   if (!type) return false;
   std::string_view t = *type;
-  return t.size() > 6 && (t.substr(0, 6) == "video/" || t.substr(0, 6) == "Video/" || t.substr(0, 6) == "VIDEO/");
+  return t.size() > 6 && http::detail::iequals(t.substr(0, 6), "video/");
 }
 
 /// The video of one job (see the file comment). Refers to the job's engine, handle and options.
