@@ -6,7 +6,19 @@
 #include <reel/providers/fal.hpp>
 #include <reel/providers/provider.hpp>
 
+#include <reel/engine/video_job.hpp>
+#include <reel/testing/scripted_client.hpp>
+#include <reel/testing/virtual_clock.hpp>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
 #include <gtest/gtest.h>
+
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <unistd.h>
 
 #include <chrono>
 #include <string>
@@ -167,6 +179,50 @@ TEST(Fal, AppOfEndpointIds) {
   EXPECT_EQ(Fal::app_of(model), "fal-ai/kling-video");
   EXPECT_EQ(Fal::app_of("workflows/me/flow/x"), "workflows/me/flow");
   EXPECT_EQ(Fal::app_of("nope"), "");
+}
+
+using FalJob = reel::VideoJob<Fal, reel::testing::ScriptedClient>;
+
+asio::awaitable<reel::job::Outcome> run(FalJob& job, std::filesystem::path out) {
+  reel::job::VideoRequest v;
+  v.model = model;
+  v.prompt = "a kite";
+  const reel::job::Outcome o = co_await job.generate(v, out);
+  co_return o;
+}
+
+TEST(Fal, WholeJobReadsTheResultThenDownloadsWithoutTheKey) {
+  asio::io_context io;
+  reel::testing::VirtualClock clock;
+  reel::testing::ScriptedClient http(io.get_executor());
+  reel::job::Account account(clock);
+  const std::string app = base + "/fal-ai/kling-video/requests/req-1";
+  const std::string cdn = "https://v3.fal.media/files/a.mp4";
+  const std::string video(4000, 'v');
+  http.expect("POST", base + "/" + model).header("Authorization", "Key " + key).has_header("X-Fal-Request-Timeout").respond(200, submitted);
+  http.expect("GET", app + "/status?logs=0").respond(202, R"({"status":"IN_QUEUE","queue_position":1})");
+  http.expect("GET", app + "/status?logs=0").respond(200, R"({"status":"COMPLETED"})");
+  http.expect("GET", app).header("Authorization", "Key " + key)
+      .respond(200, R"({"video":{"url":")" + cdn + R"(","content_type":"video/mp4","file_size":4000}})");
+  http.expect("GET", cdn).no_header("Authorization").respond(200, video).response_header("Content-Type", "video/mp4");
+  reel::JobOptions options;
+  options.poll = reel::policy::FixedInterval{std::chrono::seconds(5)};
+  options.deadline = clock.now() + std::chrono::minutes(10);
+  FalJob job(http, fal(), account, options);
+  const auto out = std::filesystem::temp_directory_path() / ("reel-fal-" + std::to_string(::getpid()) + ".mp4");
+  std::optional<reel::job::Outcome> outcome;
+  asio::co_spawn(io, run(job, out), [&](std::exception_ptr e, reel::job::Outcome o) {
+    if (e) std::rethrow_exception(e);
+    outcome = std::move(o);
+  });
+  clock.run(io);
+  for (const auto& m : http.mismatches()) ADD_FAILURE() << m;
+  ASSERT_TRUE(outcome);
+  EXPECT_TRUE(outcome->ok()) << outcome->error.message();
+  EXPECT_EQ(outcome->handle.job_id, "req-1");
+  EXPECT_TRUE(http.done());
+  EXPECT_EQ(std::filesystem::file_size(out), video.size());
+  std::filesystem::remove(out);
 }
 
 }  // namespace
