@@ -115,7 +115,11 @@ public:
     handle_.created_at = providers::unix_seconds(clock().system_now());
     started_ = clock().now();
     report(job::Stage::submitting);
-    const http::Request create = provider_.create_request(request, handle_);
+    http::Request create = provider_.create_request(request, handle_);
+    if constexpr (requires { P::bound_start(create, policy::Duration{}); }) {
+      // A server-side start timeout from the deadline (fal `X-Fal-Request-Timeout`).
+      if (options_.deadline) P::bound_start(create, std::chrono::duration_cast<policy::Duration>(*options_.deadline - clock().now()));
+    }
     if (create.method == "POST" && create.body.empty()) {
       co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
     }
@@ -387,7 +391,22 @@ private:
     // One attempt per poll: a failed poll is followed by the next one, until the deadline or
     // too many failures.
     auto response = co_await engine_.call(poll, P::status_bucket, Retry::none, download_.inline_chooser(), &hints);
-    co_return on_poll(response, hints);
+    JobResult<PollNext> next = on_poll(response, hints);
+    if constexpr (requires { P::has_result; provider_.result_request(handle_); }) {
+      // Ready without a URL (fal COMPLETED): the video's URL is in the result, read next.
+      if (next && *next == PollNext::ready && !status_->video_inline && !status_->download_url) {
+        const http::Request read = provider_.result_request(handle_);
+        auto result = co_await engine_.call(read, P::status_bucket, Retry::all);
+        JobResult<job::Status> status = result ? P::on_result(*result, handle_) : JobResult<job::Status>(fail(std::move(result.error())));
+        if (!status) {
+          waiting_ = true;
+          co_return poll_again_or_fail(std::move(status.error()));
+        }
+        status_ = std::move(*status);
+        co_return status_->phase == job::Phase::ready ? PollNext::ready : PollNext::failed;
+      }
+    }
+    co_return next;
   }
 
   // The first step of `generate`: the request checked against the model when

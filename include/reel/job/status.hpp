@@ -30,6 +30,7 @@ struct Status {
   std::optional<Duration> estimate;          ///< provider's estimate of the whole run
   std::optional<Duration> elapsed;           ///< provider's running time so far
   std::optional<int> percent;                ///< provider's progress 0..100
+  std::optional<int> queue_position;         ///< requests ahead of this one (fal `queue_position`)
   std::optional<std::string> download_url;   ///< where to GET the video, when it is not inline
   std::optional<std::uint64_t> size_bytes;   ///< announced size of the video
   std::optional<std::int64_t> expires_at;    ///< Unix seconds

@@ -42,6 +42,24 @@ http::Request json_request(std::string method, std::string url, const Body& body
   return r;
 }
 
+/// Writes `extra`'s members into the JSON object `body` (before its closing brace); on an
+/// unwritable member the body is cleared (`VideoJob` refuses an empty create).
+inline void append_extra(std::string& body, const json::Object& extra) {
+  if (extra.empty() || body.size() < 2 || body.back() != '}') return;
+  std::string more;
+  for (const auto& [key, value] : extra) {
+    std::string k, v;
+    if (json::write(key, k) || json::write(value, v)) {
+      body.clear();
+      return;
+    }
+    more += "," + k + ":" + v;
+  }
+  body.pop_back();
+  if (body == "{") more.erase(0, 1);
+  body += more + "}";
+}
+
 /// A bodiless request with a bearer key.
 inline http::Request plain_request(std::string method, std::string url, std::string_view api_key) {
   http::Request r;
