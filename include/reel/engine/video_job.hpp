@@ -115,7 +115,11 @@ public:
     handle_.created_at = providers::unix_seconds(clock().system_now());
     started_ = clock().now();
     report(job::Stage::submitting);
-    const http::Request create = provider_.create_request(request, handle_);
+    http::Request create = provider_.create_request(request, handle_);
+    if constexpr (requires { P::limit_lifetime(create, std::chrono::seconds()); }) {
+      // Providers that stop a job by themselves at a given age (Replicate `Cancel-After`).
+      if (options_.deadline) P::limit_lifetime(create, std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock().now()));
+    }
     if (create.method == "POST" && create.body.empty()) {
       co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
     }
