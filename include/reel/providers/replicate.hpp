@@ -39,13 +39,13 @@ namespace replicate {
 /// `owner/name:version` or a bare 64-hex version id (`POST /v1/predictions` with `version`), or
 /// `deployments/owner/name` (a deployment).
 struct CreateRequest {
-  std::string model;
+  std::string model{};
   /// The model's input object, written as it is (`{"prompt": ..., ...}`).
   json::Value input = json::Object{};
-  std::optional<std::string> webhook;
-  std::optional<std::vector<std::string>> webhook_events_filter;
+  std::optional<std::string> webhook{};
+  std::optional<std::vector<std::string>> webhook_events_filter{};
   /// `Prefer: wait=N` for this create (1 to 60 s; 0 for none); none: the provider's `prefer_wait`.
-  std::optional<int> wait_seconds;
+  std::optional<int> wait_seconds{};
 };
 
 /// The JSON body of a create (the model and wait stay out of it: they go in the path and header).
