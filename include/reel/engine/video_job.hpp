@@ -120,6 +120,10 @@ public:
       // A server-side start timeout from the deadline (fal `X-Fal-Request-Timeout`).
       if (options_.deadline) P::bound_start(create, std::chrono::duration_cast<policy::Duration>(*options_.deadline - clock().now()));
     }
+    if constexpr (requires { P::limit_lifetime(create, std::chrono::seconds()); }) {
+      // Providers that stop a job by themselves at a given age (Replicate `Cancel-After`).
+      if (options_.deadline) P::limit_lifetime(create, std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock().now()));
+    }
     if (create.method == "POST" && create.body.empty()) {
       co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
     }

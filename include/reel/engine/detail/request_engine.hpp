@@ -182,7 +182,8 @@ public:
         if (retry == Retry::none) co_return fail(std::move(*failure));
         // Retry::all (idempotent), or Retry::unprocessed when nothing was sent: try again.
       } else {
-        const policy::ServerHints hints = policy::parse_hints(response->head.headers, clock().system_now());
+        policy::ServerHints hints = policy::parse_hints(response->head.headers, clock().system_now());
+        if constexpr (requires { P::hints_of(*response, hints); }) P::hints_of(*response, hints);  // hints in the body
         if (hints_out) *hints_out = hints;
         const int status = response->head.status;
         account_.limiter().record(bucket, status, hints);
