@@ -87,7 +87,7 @@ TEST(OpenAiVideosRequests, NativeMapsTheNeutralRequestAndWarns) {
   EXPECT_TRUE(contains(w[0], "negative_prompt"));
   VideoRequest bare;
   bare.prompt = "x";
-  EXPECT_FALSE(OpenAiVideos::native(bare).model);
+  EXPECT_TRUE(OpenAiVideos::native(bare).model.empty());
   EXPECT_TRUE(OpenAiVideos::warnings_of(bare).empty());
 }
 

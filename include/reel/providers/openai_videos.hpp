@@ -35,7 +35,7 @@ namespace openai_videos {
 /// `POST /videos` body (OpenAI's CreateVideoJsonBody). Model ids, seconds and sizes are data:
 /// whatever the gateway accepts.
 struct CreateRequest {
-  std::optional<std::string> model;  ///< absent: the gateway's default
+  std::string model;  ///< any id the gateway knows
   std::string prompt;
   std::optional<std::string> seconds;  ///< "4", "8", ...
   std::optional<std::string> size;     ///< "1280x720", ...
@@ -111,7 +111,7 @@ struct OpenAiVideos {
   /// Lumenfall), the image as `input_reference`.
   static Request native(const job::VideoRequest& r) {
     Request c;
-    if (!r.model.empty()) c.model = r.model;
+    c.model = r.model;
     c.prompt = r.prompt;
     if (r.duration_seconds) c.seconds = std::to_string(*r.duration_seconds);
     c.size = openai_compat::size_of(r.resolution, r.aspect_ratio);
