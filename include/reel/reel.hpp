@@ -30,6 +30,7 @@
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/policy/retry.hpp>
 #include <reel/providers/lumenfall.hpp>
+#include <reel/providers/openai_videos.hpp>
 #include <reel/providers/replicate.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>

@@ -173,6 +173,9 @@ asio::awaitable<Exit> cancel_typed(Context& c, Session<P>& s) {
 
 template <class P>
 asio::awaitable<Exit> quote_typed(Context& c, Session<P>& s) {
+  if constexpr (!reel::QuotingProvider<P>) {
+    co_return end_with(c, unsupported(std::string(P::name) + " offers no price quotes"));
+  } else {
   const reel::job::VideoRequest request = video_request(c.args, false);
   const typename P::Request native = P::native(request);
   ProgressView view(std::string(P::name), false);
@@ -186,6 +189,7 @@ asio::awaitable<Exit> quote_typed(Context& c, Session<P>& s) {
     std::printf("%.4f USD\n", *price);
   }
   co_return Exit::ok;
+  }
 }
 
 template <class P>

@@ -110,7 +110,7 @@ public:
   Awaitable<JobResult<job::JobHandle>> submit(const Request& request) {
     co_await asio::this_coro::throw_if_cancelled(false);
     if (handle_.submitted()) co_return handle_;
-    if (P::idempotent_create && !handle_.idempotency_key) handle_.idempotency_key = mint_key();
+    if (creates_are_idempotent(provider_) && !handle_.idempotency_key) handle_.idempotency_key = mint_key();
     handle_.model = model_of(request);
     handle_.created_at = providers::unix_seconds(clock().system_now());
     started_ = clock().now();
@@ -127,7 +127,7 @@ public:
     if (create.method == "POST" && create.body.empty()) {
       co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
     }
-    auto response = co_await engine_.call(create, P::create_bucket, P::idempotent_create ? Retry::all : Retry::unprocessed);
+    auto response = co_await engine_.call(create, P::create_bucket, creates_are_idempotent(provider_) ? Retry::all : Retry::unprocessed);
     if (!response) co_return fail(std::move(response.error()));
     if (auto created = P::on_created(*response, handle_); !created) co_return fail(std::move(created.error()));
     if (options_.on_submitted) options_.on_submitted(handle_);

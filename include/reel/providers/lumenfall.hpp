@@ -16,6 +16,7 @@
 #include <reel/json/meta.hpp>
 #include <reel/json/value.hpp>
 #include <reel/providers/common.hpp>
+#include <reel/providers/openai_compat.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -32,11 +33,8 @@
 namespace reel {
 namespace lumenfall {
 
-/// `input_reference`: exactly one of an image URL (http(s) or data URL) or an uploaded file id.
-struct InputReference {
-  std::optional<std::string> image_url;
-  std::optional<std::string> file_id;
-};
+/// `input_reference` (shared with `OpenAiVideos`).
+using InputReference = openai_compat::InputReference;
 
 /// `POST /videos` body (OpenAI's CreateVideoJsonBody with Lumenfall's fields). Lumenfall
 /// forwards fields it does not know to the upstream model, so `aspect_ratio`, `resolution`,
@@ -59,16 +57,9 @@ struct CreateRequest {
   json::Object extra;
 };
 
-/// `error` of a failed video; both members may be absent or null.
-struct VideoError {
-  std::optional<std::string> code;
-  std::optional<std::string> message;
-};
-struct Output {
-  std::optional<std::string> url;
-  std::optional<std::string> content_type;
-  std::optional<double> size_bytes;
-};
+/// `error` of a failed video and `output` of a completed one (shared with `OpenAiVideos`).
+using VideoError = openai_compat::VideoError;
+using Output = openai_compat::Output;
 struct Metadata {
   std::optional<std::string> provider;
   std::optional<std::string> executed_model;
@@ -171,51 +162,13 @@ struct Lumenfall {
   }
 
   /// Width and height of a "WxH" size, if `s` is one.
-  static std::optional<std::pair<long, long>> pixel_size(const std::string& s) {
-    const auto x = s.find('x');
-    if (x == std::string::npos || x == 0 || x + 1 >= s.size() || x > 6 || s.size() - x > 7) return std::nullopt;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (i != x && (s[i] < '0' || s[i] > '9')) return std::nullopt;
-    }
-    const long w = std::atol(s.substr(0, x).c_str());
-    const long h = std::atol(s.substr(x + 1).c_str());
-    if (w <= 0 || h <= 0) return std::nullopt;
-    return std::pair<long, long>{w, h};
-  }
-
+  static std::optional<std::pair<long, long>> pixel_size(const std::string& s) { return openai_compat::pixel_size(s); }
   /// Width and height of a "W:H" aspect ratio (each 1 to 100), if `s` is one.
-  static std::optional<std::pair<long, long>> aspect_of(const std::string& s) {
-    const auto colon = s.find(':');
-    if (colon == std::string::npos) return std::nullopt;
-    const long w = std::atol(s.substr(0, colon).c_str());
-    const long h = std::atol(s.substr(colon + 1).c_str());
-    if (w <= 0 || h <= 0 || w > 100 || h > 100) return std::nullopt;
-    return std::pair<long, long>{w, h};
-  }
-
+  static std::optional<std::pair<long, long>> aspect_of(const std::string& s) { return openai_compat::aspect_of(s); }
   /// `size` for a resolution ("1280x720" as it is; "720p" with `aspect`) and an aspect ratio.
   static std::optional<std::string> size_of(const std::optional<std::string>& resolution,
                                             const std::optional<std::string>& aspect) {
-    if (!resolution) return aspect;
-    const std::string& res = *resolution;
-    if (res.find('x') != std::string::npos || res.size() < 2 || (res.back() != 'p' && res.back() != 'P')) return res;
-    long lines = 0;
-    for (std::size_t i = 0; i + 1 < res.size(); ++i) {
-      if (res[i] < '0' || res[i] > '9' || lines > 100000) return res;
-      lines = lines * 10 + (res[i] - '0');
-    }
-    long w = 16, h = 9;
-    if (aspect) {
-      const auto ratio = aspect_of(*aspect);
-      if (!ratio) return res;
-      std::tie(w, h) = *ratio;
-    }
-    // The short side is the resolution's line count; the long side is rounded to an even number.
-    const bool landscape = w >= h;
-    const long short_side = lines;
-    const long long_side = ((lines * (landscape ? w : h) / (landscape ? h : w)) + 1) / 2 * 2;
-    return landscape ? std::to_string(long_side) + "x" + std::to_string(short_side)
-                     : std::to_string(short_side) + "x" + std::to_string(long_side);
+    return openai_compat::size_of(resolution, aspect);
   }
 
   /// The create, carrying the handle's idempotency key.
@@ -364,19 +317,7 @@ struct Lumenfall {
 
   /// The typed error of a non-success answer: the envelope's code refines the status.
   static job::JobError error_of(const http::Response& r) {
-    job::JobError e{make_error_code(providers::errc_for_status(r.head.status)), {}};
-    e.provider.status = r.head.status;
-    json::Value v;
-    const json::Value* err = nullptr;
-    if (!json::read(r.body, v)) err = v.find("error");
-    if (err != nullptr && err->is_object()) {
-      e.provider.message = providers::string_at(*err, "message");
-      e.provider.code = providers::string_at(*err, "code");
-    } else if (err != nullptr && err->if_string()) {
-      e.provider.message = *err->if_string();
-    } else {
-      e.provider.message = "HTTP " + std::to_string(r.head.status);
-    }
+    job::JobError e = openai_compat::envelope_error(r);
     const std::string c = e.provider.code;
     if (c == "CONTENT_POLICY_VIOLATION") e.code = make_error_code(job::Errc::content_policy);
     if (c == "MODEL_NOT_FOUND") e.code = make_error_code(job::Errc::model_not_found);
@@ -388,22 +329,7 @@ struct Lumenfall {
   }
 
 private:
-  // Writes `extra`'s members into the JSON object body (before its closing brace).
-  static void with_extra(http::Request& request, const json::Object& extra) {
-    if (extra.empty() || request.body.size() < 2 || request.body.back() != '}') return;
-    std::string more;
-    for (const auto& [key, value] : extra) {
-      std::string k, v;
-      if (json::write(key, k) || json::write(value, v)) {
-        request.body.clear();  // unwritable: VideoJob refuses an empty create
-        return;
-      }
-      more += "," + k + ":" + v;
-    }
-    request.body.pop_back();
-    if (request.body == "{") more.erase(0, 1);
-    request.body += more + "}";
-  }
+  static void with_extra(http::Request& request, const json::Object& extra) { openai_compat::with_extra(request, extra); }
 
   static job::JobError unexpected(const http::Response& r, std::string what) {
     job::JobError e{make_error_code(job::Errc::unexpected_response), {}};

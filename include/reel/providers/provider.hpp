@@ -7,7 +7,7 @@
 /// | member | meaning |
 /// |---|---|
 /// | `static constexpr std::string_view name` | "venice", "lumenfall", ... |
-/// | `static constexpr bool idempotent_create` | a repeated create returns the same job (an idempotency key) |
+/// | `static constexpr bool idempotent_create` | a repeated create returns the same job (an idempotency key); optional `bool honours_idempotency_key() const` narrows it at run time |
 /// | `static constexpr policy::Bucket create_bucket, status_bucket` | rate-limit buckets of create and status calls (usually `Bucket::create`, `Bucket::status`) |
 /// | `using Request` | the native create request (a reflected struct) |
 /// | `std::string base_url` | the API's base URL; the API key is only sent there |
@@ -18,6 +18,7 @@
 /// | `static bool status_body_is_video(const http::ResponseHead&)` | the poll's answer is the video itself |
 /// | `static Result<job::Status, job::JobError> on_status(const http::Response&, const job::JobHandle&)` | reads a poll |
 /// | `static http::Request download_request(const std::string& url)` | GET of the video, no Authorization |
+/// | optional: `http::Request download_request(const std::string& url, const job::JobHandle&) const` | used instead when present: may carry the key to `base_url`'s own origin |
 /// | `std::optional<http::Request> revoke_request(const job::JobHandle&) const` | after the download, if any |
 /// | `static job::JobError error_of(const http::Response&)` | the typed error of a non-success answer |
 /// | with `has_cleanup`: `cleanup_request(handle)`, `on_cleanup(response)` | delete the provider's copy |
@@ -61,6 +62,18 @@ concept Provider = requires(const P& p, const typename P::Request& request, job:
   { p.revoke_request(const_handle) } -> std::same_as<std::optional<http::Request>>;
   { P::error_of(response) } -> std::same_as<job::JobError>;
 };
+
+/// Whether `p`'s creates carry an idempotency key the API honours: `P::idempotent_create`, and,
+/// for a provider that is told at run time (`OpenAiVideos`, per gateway), `p.honours_idempotency_key()`
+/// as well. Without it, a create that may have been received is never repeated.
+template <Provider P>
+constexpr bool creates_are_idempotent(const P& p) noexcept {
+  if constexpr (requires { { p.honours_idempotency_key() } -> std::convertible_to<bool>; }) {
+    return P::idempotent_create && p.honours_idempotency_key();
+  } else {
+    return P::idempotent_create;
+  }
+}
 
 /// A provider that can price a request before it is submitted.
 template <class P>

@@ -78,7 +78,7 @@ job::JobHandle fresh_handle(const P& provider) {
   job::JobHandle h;
   h.provider = std::string(P::name);
   h.base_url = provider.base_url;
-  if constexpr (P::idempotent_create) {
+  if (creates_are_idempotent(provider)) {
     static constexpr char hex[] = "0123456789abcdef";
     std::random_device rd;
     std::string key = "reel-";

@@ -142,7 +142,14 @@ public:
         if (options_.on_handle_changed) options_.on_handle_changed(handle_);
       }
       report_(job::Stage::downloading);
-      http::Request get = P::download_request(*url);
+      // A provider whose video may come from its own API (OpenAiVideos: /videos/{id}/content)
+      // builds the GET itself, with its key for its own origin only.
+      http::Request get;
+      if constexpr (requires { engine_.provider().download_request(*url, handle_); }) {
+        get = engine_.provider().download_request(*url, handle_);
+      } else {
+        get = P::download_request(*url);
+      }
       if (auto range = file_->range_header()) get.headers.set("Range", *range);
       http::BodyChooser choose = [this](const http::ResponseHead& head) { return file_->choose(head); };
       auto response = co_await engine_.call(get, policy::Bucket::download, Retry::none, choose, nullptr, progress);

@@ -77,6 +77,8 @@ public:
 
   /// The account's clock.
   Clock& clock() noexcept { return account_.clock(); }
+  /// The job's provider traits.
+  const P& provider() const noexcept { return provider_; }
 
   /// The earlier of the job's deadline and the current step's bound.
   std::optional<Clock::time_point> deadline() const {
