@@ -30,6 +30,7 @@
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/policy/retry.hpp>
 #include <reel/providers/lumenfall.hpp>
+#include <reel/providers/fal.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/session/any_session.hpp>

@@ -13,6 +13,7 @@
 #include <reel/job/outcome.hpp>
 #include <reel/job/request.hpp>
 #include <reel/providers/lumenfall.hpp>
+#include <reel/providers/fal.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/session/session.hpp>
@@ -35,7 +36,7 @@ struct ProviderList {
 };
 
 /// The providers `connect` and the `reel` tool know.
-using Providers = ProviderList<Venice, Lumenfall>;
+using Providers = ProviderList<Venice, Lumenfall, Fal>;
 
 /// A `Session` of one of the providers of `Providers`, chosen at run time.
 template <http::HttpClient H = DefaultClient>
