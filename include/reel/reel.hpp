@@ -29,6 +29,7 @@
 #include <reel/policy/poll.hpp>
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/policy/retry.hpp>
+#include <reel/providers/fal.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>
 #include <reel/providers/replicate.hpp>

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -208,6 +209,10 @@ TEST(Fal, WholeJobReadsTheResultThenDownloadsWithoutTheKey) {
   reel::JobOptions options;
   options.poll = reel::policy::FixedInterval{std::chrono::seconds(5)};
   options.deadline = clock.now() + std::chrono::minutes(10);
+  std::vector<int> positions;
+  options.on_progress = [&](const reel::job::JobProgress& p) {
+    if (p.queue_position) positions.push_back(*p.queue_position);
+  };
   FalJob job(http, fal(), account, options);
   const auto out = std::filesystem::temp_directory_path() / ("reel-fal-" + std::to_string(::getpid()) + ".mp4");
   std::optional<reel::job::Outcome> outcome;
@@ -222,6 +227,7 @@ TEST(Fal, WholeJobReadsTheResultThenDownloadsWithoutTheKey) {
   EXPECT_EQ(outcome->handle.job_id, "req-1");
   EXPECT_TRUE(http.done());
   EXPECT_EQ(std::filesystem::file_size(out), video.size());
+  EXPECT_EQ(positions, std::vector<int>{1});  // the queue position reaches progress while queued only
   std::filesystem::remove(out);
 }
 

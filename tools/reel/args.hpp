@@ -25,7 +25,7 @@ struct FlagSpec {
 };
 
 inline constexpr FlagSpec flag_specs[] = {
-    {"provider", "venice|lumenfall|openai", "the provider (default venice; taken from the handle when one is given)"},
+    {"provider", "venice|lumenfall|fal|replicate|openai", "the provider (default venice; taken from the handle when one is given)"},
     {"model", "ID", "the model, e.g. wan-2.5-preview-text-to-video or sora-2"},
     {"prompt", "TEXT", "the prompt"},
     {"prompt-file", "FILE", "read the prompt from FILE (- for stdin)"},

@@ -91,7 +91,8 @@ std::string flag_help(std::string_view name) {
 std::string general_help() {
   std::string s =
       "usage: reel <command> [flags]    (reel <command> --help for its flags; reel --version)\n"
-      "Generates videos with Venice or Lumenfall. Keys come from VENICE_API_KEY / LUMENFALL_API_KEY\n"
+      "Generates videos with Venice, Lumenfall or fal. Keys come from VENICE_API_KEY / LUMENFALL_API_KEY\n"
+      "/ FAL_KEY "
       "and are never printed.\n\ncommands:\n";
   for (const Command& c : commands()) {
     std::string left = "  " + std::string(c.name);

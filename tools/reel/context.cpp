@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace reel_cli {
 
@@ -277,6 +278,12 @@ const reel::store::RunOptions& detach_options() {
 }
 
 std::string key_variable(std::string_view provider) {
+  // Providers whose key variable is not `<NAME>_API_KEY`, as their own tools name it.
+  static constexpr std::pair<std::string_view, std::string_view> named[] = {
+      {"fal", "FAL_KEY"}, {"replicate", "REPLICATE_API_TOKEN"}};
+  for (const auto& [name, var] : named) {
+    if (name == provider) return std::string(var);
+  }
   std::string var(provider);
   for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return var + "_API_KEY";

@@ -124,6 +124,9 @@ asio::awaitable<Exit> status_typed(Context& c, Session<P>& s) {
 /// Deletes the provider's copy (and revokes Venice's one-time link). The video is gone afterwards.
 template <class P>
 asio::awaitable<Exit> cleanup_typed(Context& c, Session<P>& s) {
+  if constexpr (!reel::CleaningProvider<P>) {
+    co_return end_with(c, unsupported(std::string(P::name) + " keeps no copy to delete (its files expire on their own)"));
+  } else {
   const reel::job::JobHandle& h = *c.handle;
   const reel::http::RequestOptions options = request_options(c);
   const reel::http::BodyChooser buffer;
@@ -151,6 +154,7 @@ asio::awaitable<Exit> cleanup_typed(Context& c, Session<P>& s) {
     std::fprintf(stderr, "deleted the provider's copy of %s job %s\n", h.provider.c_str(), h.job_id.c_str());
   }
   co_return Exit::ok;
+  }
 }
 
 template <class P>
@@ -174,7 +178,7 @@ asio::awaitable<Exit> cancel_typed(Context& c, Session<P>& s) {
 template <class P>
 asio::awaitable<Exit> quote_typed(Context& c, Session<P>& s) {
   if constexpr (!reel::QuotingProvider<P>) {
-    co_return end_with(c, unsupported(std::string(P::name) + " offers no price quotes"));
+    co_return end_with(c, unsupported(std::string(P::name) + " gives no price quote; see its pricing page"));
   } else {
   const reel::job::VideoRequest request = video_request(c.args, false);
   const typename P::Request native = P::native(request);

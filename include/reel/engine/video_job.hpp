@@ -656,7 +656,10 @@ private:
     p.polls = polls_;
     p.bytes = download_.bytes();
     p.total_bytes = download_.total_bytes();
-    if (status_) p.percent = status_->percent;
+    if (status_) {
+      p.percent = status_->percent;
+      if (stage == job::Stage::queued) p.queue_position = status_->queue_position;
+    }
     const bool polling = stage == job::Stage::queued || stage == job::Stage::running;
     if (polling && poll_.estimate && poll_.elapsed) {
       p.eta = std::max(policy::Duration(0), *poll_.estimate - *poll_.elapsed);

@@ -33,6 +33,7 @@ struct JobProgress {
   Stage stage = Stage::submitting;
   std::optional<int> percent;                   ///< provider's progress, or derived from the estimate
   std::optional<std::chrono::milliseconds> eta;  ///< time left, when an estimate is known
+  std::optional<int> queue_position;            ///< requests ahead of this one, when the provider says (fal)
   std::uint64_t bytes = 0;                      ///< video bytes received so far
   std::optional<std::uint64_t> total_bytes;     ///< announced video size
   int polls = 0;

@@ -12,8 +12,10 @@
 #include <reel/job/handle.hpp>
 #include <reel/job/outcome.hpp>
 #include <reel/job/request.hpp>
+#include <reel/providers/fal.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>
+#include <reel/providers/replicate.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/session/session.hpp>
@@ -36,7 +38,7 @@ struct ProviderList {
 };
 
 /// The providers `connect` and the `reel` tool know.
-using Providers = ProviderList<Venice, Lumenfall, OpenAiVideos>;
+using Providers = ProviderList<Venice, Lumenfall, Fal, Replicate, OpenAiVideos>;
 
 /// A `Session` of one of the providers of `Providers`, chosen at run time.
 template <http::HttpClient H = DefaultClient>
