@@ -15,15 +15,15 @@ namespace reel::job {
 /// Everything needed to find a submitted job again, in any process. Contains no API key; the
 /// one-time `download_url` is a bearer secret of its own: store the handle as you would the file.
 struct JobHandle {
-  std::string provider;                        ///< "venice", "lumenfall", "fal", "replicate"
+  std::string provider;                        ///< the provider's `name` ("venice", "lumenfall")
   std::string base_url;                        ///< the API the job was submitted to
   std::string model;
   std::string job_id;                          ///< Venice queue_id, Lumenfall video id (empty before submit)
   std::optional<std::string> download_url;     ///< Venice private models' one-time link (from queue)
   std::optional<std::string> idempotency_key;  ///< Lumenfall: minted once per logical job
-  std::optional<std::string> status_url;       ///< fal `status_url`, Replicate `urls.get`: polled as returned
-  std::optional<std::string> result_url;       ///< fal `response_url`: where the finished output is read
-  std::optional<std::string> cancel_url;       ///< fal `cancel_url`, Replicate `urls.cancel`
+  std::optional<std::string> status_url;       ///< a provider's own status URL for the job, polled as returned
+  std::optional<std::string> result_url;       ///< a provider's own URL of the finished output
+  std::optional<std::string> cancel_url;       ///< a provider's own cancel URL for the job
   std::int64_t created_at = 0;                 ///< Unix seconds, when the job was first submitted
   std::optional<std::int64_t> completed_at;    ///< Unix seconds, when it was seen ready
   std::optional<std::int64_t> expires_at;      ///< Unix seconds, when the output expires
