@@ -378,7 +378,7 @@ TEST_F(Cli, UsageErrorsExit2) {
       {"generate", "--model", "m"},
       {"generate", "--model", "m", "--prompt", "p", "--timeout", "soon"},
       {"generate", "--model", "m", "--prompt", "p", "--poll", "sometimes"},
-      {"generate", "--model", "m", "--prompt", "p", "--provider", "openai"},
+      {"generate", "--model", "m", "--prompt", "p", "--provider", "pika"},
       {"generate", "--model", "m", "--prompt", "p", "--duration", "five"},
       {"generate", "--model", "m", "--prompt-file", "/nonexistent/prompt.txt"},
       {"status"},

@@ -72,6 +72,9 @@ TEST(ReplicateRequests, TraitsConstants) {
   const auto limits = Replicate::default_limits();
   EXPECT_EQ(limits.limits.at(reel::policy::Bucket::create).requests, 600);
   EXPECT_EQ(limits.limits.at(reel::policy::Bucket::status).requests, 3000);
+  // One documented limit for every call but creates: cancels count in the status bucket.
+  EXPECT_EQ(reel::cancel_bucket_of<Replicate>(), reel::policy::Bucket::status);
+  EXPECT_FALSE(limits.limits.contains(reel::policy::Bucket::cancel));
   EXPECT_EQ(limits.limits.at(reel::policy::Bucket::create).window, std::chrono::minutes(1));
 }
 
@@ -118,10 +121,10 @@ TEST(ReplicateRequests, VersionAndDeploymentEndpoints) {
 
 TEST(ReplicateRequests, CancelAfterFromTheRemainingTime) {
   auto req = replicate().create_request(Replicate::Request{.model = "google/veo-3"}, JobHandle{});
-  Replicate::limit_lifetime(req, std::chrono::seconds(600));
+  Replicate::bound_by_deadline(req, std::chrono::milliseconds(599'200));
   EXPECT_EQ(req.headers.find("Cancel-After").value_or(""), "600s");
   auto short_one = replicate().create_request(Replicate::Request{.model = "google/veo-3"}, JobHandle{});
-  Replicate::limit_lifetime(short_one, std::chrono::seconds(1));
+  Replicate::bound_by_deadline(short_one, std::chrono::milliseconds(1000));
   EXPECT_EQ(short_one.headers.find("Cancel-After").value_or(""), "5s");  // the documented minimum
 }
 
@@ -180,19 +183,18 @@ TEST(ReplicateCreated, KeepsIdAndUrls) {
   }
 }
 
-TEST(ReplicateCreated, ForeignUrlsAreATypedErrorAndTheIdIsKept) {
-  JobHandle h;
-  h.base_url = api;
-  std::string body = prediction("starting");
-  const std::string own = api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu\"";
-  body.replace(body.find(own), own.size(), "https://attacker.example/v1/predictions/x\"");
-  const auto created = Replicate::on_created(response(201, body), h);
-  ASSERT_FALSE(created);
-  EXPECT_EQ(errc(created.error()), Errc::unexpected_response);
-  EXPECT_TRUE(contains(created.error().provider.message, "another origin")) << created.error().provider.message;
-  EXPECT_EQ(h.job_id, "gm3qorzdhgbfurvjtvhg6dckhu");  // the paid job is not lost
-  EXPECT_FALSE(h.status_url);
-  EXPECT_FALSE(h.cancel_url);
+TEST(ReplicateCreated, AFinishedCreateAnswerTellsItsStatus) {
+  const auto done = Replicate::status_of_created(response(201, prediction("succeeded", R"("output":"https://replicate.delivery/x/o.mp4")")));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->phase, Phase::ready);
+  EXPECT_EQ(done->download_url.value_or(""), "https://replicate.delivery/x/o.mp4");
+  const auto failed = Replicate::status_of_created(response(201, prediction("failed", R"("error":"CUDA out of memory")")));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->phase, Phase::failed);
+  EXPECT_FALSE(Replicate::status_of_created(response(201, prediction("processing"))));
+  EXPECT_FALSE(Replicate::status_of_created(response(202, prediction("starting"))));
+  EXPECT_FALSE(Replicate::status_of_created(response(201, prediction("warming"))));  // unknown: polled
+  EXPECT_FALSE(Replicate::status_of_created(response(201, "{not json")));
 }
 
 TEST(ReplicateCreated, AnswersThatMayHideAPredictionAreAmbiguous) {
@@ -358,7 +360,7 @@ asio::awaitable<reel::job::Outcome> generate(ReplicateJob& job, VideoRequest req
   co_return co_await job.generate(request, out);
 }
 
-TEST(ReplicateJobs, SyncModeCreateThenOnePollAndDownloadWithoutTheKey) {
+TEST(ReplicateJobs, SyncModeCreateAnsweredFinishedIsDownloadedWithoutAPoll) {
   reel_test::JobWorld w;
   const std::string video = reel_test::video_bytes(30'000);
   const std::string cdn = "https://replicate.delivery/xezq/out.mp4";
@@ -367,10 +369,6 @@ TEST(ReplicateJobs, SyncModeCreateThenOnePollAndDownloadWithoutTheKey) {
       .header("Prefer", "wait=5")
       .header("Cancel-After", "600s")
       .respond(201, prediction("succeeded", R"("output":")" + cdn + R"(")"))
-      .response_header("Content-Type", "application/json");
-  w.client.expect("GET", api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu")
-      .header("Authorization", "Bearer " + token)
-      .respond(200, prediction("succeeded", R"("output":")" + cdn + R"(")"))
       .response_header("Content-Type", "application/json");
   w.client.expect("GET", cdn).no_header("Authorization").respond(200, video).response_header("Content-Type", "video/mp4");
   reel::JobOptions options = reel_test::quick_options();
@@ -381,6 +379,7 @@ TEST(ReplicateJobs, SyncModeCreateThenOnePollAndDownloadWithoutTheKey) {
   EXPECT_TRUE(w.client.done()) << (w.client.mismatches().empty() ? "" : w.client.mismatches()[0]);
   EXPECT_EQ(w.read(w.dir / "r.mp4"), video);
   EXPECT_EQ(outcome.handle.status_url, api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu");
+  EXPECT_EQ(outcome.polls, 0);
 }
 
 TEST(ReplicateJobs, CreateThatMayHaveBeenReceivedIsNeverResent) {
@@ -418,18 +417,34 @@ TEST(ReplicateJobs, ThrottledCreateWaitsForTheBodysRetryAfter) {
   EXPECT_GE(w.clock.now() - start, 20s);
 }
 
-TEST(ReplicateJobs, ForeignStatusUrlEndsTheJobWithItsHandle) {
+TEST(ReplicateJobs, ForeignUrlsAreDroppedAndTheJobGoesOnAtTheAPI) {
   reel_test::JobWorld w;
+  const std::string video = reel_test::video_bytes(20'000);
+  const std::string cdn = "https://replicate.delivery/xezq/out.mp4";
   std::string body = prediction("starting");
-  const std::string own = api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu\"";
-  body.replace(body.find(own), own.size(), "https://attacker.example/steal\"");
+  for (const std::string& own : {api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu/cancel\"", api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu\""}) {
+    body.replace(body.find(own), own.size(), "https://attacker.example/steal\"");
+  }
   w.client.expect("POST", api + "/v1/models/google/veo-3/predictions").respond(201, body).response_header("Content-Type", "application/json");
-  ReplicateJob job(w.client, replicate(), w.account, reel_test::quick_options());
+  w.client.expect("GET", api + "/v1/predictions/gm3qorzdhgbfurvjtvhg6dckhu")
+      .header("Authorization", "Bearer " + token)
+      .respond(200, prediction("succeeded", R"("output":")" + cdn + R"(")"))
+      .response_header("Content-Type", "application/json");
+  w.client.expect("GET", cdn).no_header("Authorization").respond(200, video).response_header("Content-Type", "video/mp4");
+  std::optional<JobHandle> journaled;
+  reel::JobOptions options = reel_test::quick_options();
+  options.on_submitted = [&journaled](const JobHandle& h) { journaled = h; };
+  ReplicateJob job(w.client, replicate(), w.account, options);
   const auto outcome = w.run(generate(job, VideoRequest{.model = "google/veo-3", .prompt = "a cat"}, w.dir / "f.mp4"));
-  EXPECT_EQ(outcome.kind, OutcomeKind::error);
-  EXPECT_EQ(outcome.error.code, Errc::unexpected_response);
-  EXPECT_EQ(outcome.handle.job_id, "gm3qorzdhgbfurvjtvhg6dckhu");
-  EXPECT_EQ(w.client.requests().size(), 1u);  // nothing sent to the other origin
+  ASSERT_EQ(outcome.kind, OutcomeKind::succeeded) << outcome.error.message();
+  EXPECT_TRUE(w.client.done()) << (w.client.mismatches().empty() ? "" : w.client.mismatches()[0]);
+  ASSERT_TRUE(journaled);  // the paid job's handle reached the journal
+  EXPECT_EQ(journaled->job_id, "gm3qorzdhgbfurvjtvhg6dckhu");
+  EXPECT_FALSE(journaled->status_url);
+  EXPECT_FALSE(journaled->cancel_url);
+  for (const auto& r : w.client.requests()) EXPECT_EQ(r.request.url.find("attacker"), std::string::npos) << r.request.url;
+  ASSERT_EQ(outcome.warnings.size(), 1u);
+  EXPECT_NE(outcome.warnings[0].find("another origin"), std::string::npos) << outcome.warnings[0];
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <reel/engine/detail/request_engine.hpp>
 #include <reel/engine/job_options.hpp>
 #include <reel/http/client_concept.hpp>
+#include <reel/http/url.hpp>
 #include <reel/job/error.hpp>
 #include <reel/job/handle.hpp>
 #include <reel/job/outcome.hpp>
@@ -116,13 +117,12 @@ public:
     started_ = clock().now();
     report(job::Stage::submitting);
     http::Request create = provider_.create_request(request, handle_);
-    if constexpr (requires { P::bound_start(create, policy::Duration{}); }) {
-      // A server-side start timeout from the deadline (fal `X-Fal-Request-Timeout`).
-      if (options_.deadline) P::bound_start(create, std::chrono::duration_cast<policy::Duration>(*options_.deadline - clock().now()));
-    }
-    if constexpr (requires { P::limit_lifetime(create, std::chrono::seconds()); }) {
-      // Providers that stop a job by themselves at a given age (Replicate `Cancel-After`).
-      if (options_.deadline) P::limit_lifetime(create, std::chrono::ceil<std::chrono::seconds>(*options_.deadline - clock().now()));
+    if constexpr (requires { P::bound_by_deadline(create, std::chrono::milliseconds()); }) {
+      // A provider that stops the job by itself at the deadline (fal's start timeout, Replicate's
+      // Cancel-After) is told it.
+      if (options_.deadline) {
+        P::bound_by_deadline(create, std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock().now()));
+      }
     }
     if (create.method == "POST" && create.body.empty()) {
       co_return fail(error(job::Errc::invalid_request, "the request cannot be encoded as JSON (invalid UTF-8 text?)"));
@@ -130,6 +130,15 @@ public:
     auto response = co_await engine_.call(create, P::create_bucket, creates_are_idempotent(provider_) ? Retry::all : Retry::unprocessed);
     if (!response) co_return fail(std::move(response.error()));
     if (auto created = P::on_created(*response, handle_); !created) co_return fail(std::move(created.error()));
+    drop_foreign_urls();
+    if constexpr (requires { P::status_of_created(*response); }) {
+      // A create answered finished (Replicate's `Prefer: wait`): the first poll is not needed.
+      if (std::optional<job::Status> known = P::status_of_created(*response);
+          known && (known->phase == job::Phase::failed || (known->phase == job::Phase::ready && known->download_url))) {
+        status_ = std::move(known);
+        settled_at_submit_ = true;
+      }
+    }
     if (options_.on_submitted) options_.on_submitted(handle_);
     report(job::Stage::queued);
     co_return handle_;
@@ -214,7 +223,7 @@ public:
       co_await asio::this_coro::throw_if_cancelled(false);
       if (!handle_.submitted()) co_return JobResult<void>{};
       const http::Request request = provider_.cancel_request(handle_);
-      auto response = co_await engine_.call(request, policy::Bucket::cancel, Retry::all);
+      auto response = co_await engine_.call(request, cancel_bucket_of<P>(), Retry::all);
       if (!response) co_return fail(std::move(response.error()));
       if (auto done = P::on_cancel(*response); !done) co_return fail(std::move(done.error()));
     }
@@ -358,6 +367,7 @@ private:
 
   // When the next `poll_once` is due under the poll policy, never after the deadline.
   Clock::time_point next_poll_at() {
+    if (settled_at_submit_) return clock().now();
     poll_.since_submit = std::chrono::duration_cast<policy::Duration>(clock().now() - wait_begin_);
     const Clock::time_point at = clock().now() + policy::poll_delay(options_.poll, poll_, options_.poll_bounds);
     return options_.deadline ? std::min(at, *options_.deadline) : at;
@@ -389,6 +399,10 @@ private:
   Awaitable<JobResult<PollNext>> poll_once() {
     // No Range on a poll (the status request is not a download): an inline video that broke
     // off arrives whole with the next poll.
+    if (settled_at_submit_) {
+      settled_at_submit_ = false;
+      co_return status_->phase == job::Phase::ready ? PollNext::ready : PollNext::failed;
+    }
     const http::Request poll = provider_.status_request(handle_);
     ++polls_;
     std::optional<policy::ServerHints> hints;
@@ -559,6 +573,18 @@ private:
 
   // ---- the rest ------------------------------------------------------------------------------
 
+  // A job URL the provider returned on another origin than its API is dropped, with a warning:
+  // the key is never sent there, and the provider's documented URL is used instead.
+  void drop_foreign_urls() {
+    for (std::optional<std::string>* url : {&handle_.status_url, &handle_.result_url, &handle_.cancel_url}) {
+      if (!*url) continue;
+      if ((*url)->empty() || !http::same_origin(**url, handle_.base_url)) {
+        if (!(*url)->empty()) warn("a job URL on another origin than the provider's API was ignored (the key is not sent there)");
+        url->reset();
+      }
+    }
+  }
+
   // Records a warning (kept for the outcome) and reports it once in progress.
   void warn(std::string w) {
     if (std::find(warnings_.begin(), warnings_.end(), w) != warnings_.end()) return;
@@ -584,7 +610,7 @@ private:
       h.job_id = id;
       const http::Request request = provider_.cancel_request(h);
       const StepDeadline bound(engine_, clock().now() + options_.cleanup_timeout);
-      auto response = co_await engine_.call(request, policy::Bucket::cancel, Retry::all);
+      auto response = co_await engine_.call(request, cancel_bucket_of<P>(), Retry::all);
       const bool cancelled = response && static_cast<bool>(P::on_cancel(*response));
       what += cancelled ? "; it was cancelled" : "; it could NOT be cancelled: cancel it by hand";
     } else {
@@ -691,6 +717,7 @@ private:
   int server_errors_ = 0;                    // consecutive 500 polls
   std::optional<Clock::time_point> unknown_since_;  // first of the current run of unknown statuses
   std::vector<std::string> warnings_;
+  bool settled_at_submit_ = false;  // the create answer was final (status_ holds it)
 };
 
 namespace detail {

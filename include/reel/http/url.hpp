@@ -163,6 +163,14 @@ inline Result<Url> resolve_redirect(const Url& base, std::string_view location) 
   return parse_url(base.origin() + target);
 }
 
+/// Whether two absolute URLs share scheme, host and port (a URL that does not parse shares
+/// nothing): the test before a URL a provider returned gets the API key.
+inline bool same_origin(std::string_view a, std::string_view b) {
+  auto x = parse_url(a);
+  auto y = parse_url(b);
+  return x && y && x->origin() == y->origin();
+}
+
 /// Percent-encodes every byte except RFC 3986 unreserved characters (and "/" when `keep_slash`),
 /// with upper-case hex: for building paths and query values.
 inline std::string percent_encode(std::string_view text, bool keep_slash) {

@@ -163,7 +163,7 @@ struct Fal {
 
   /// The job's deadline as fal's server-side start timeout (`X-Fal-Request-Timeout`, whole
   /// seconds; fal takes values above 1 s): fal gives up on a request that has not started by then.
-  static void bound_start(http::Request& create, std::chrono::milliseconds left) {
+  static void bound_by_deadline(http::Request& create, std::chrono::milliseconds left) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left).count();
     if (seconds > 1) create.headers.add("X-Fal-Request-Timeout", std::to_string(seconds));
   }
@@ -188,8 +188,7 @@ struct Fal {
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
 
   /// Reads the submit answer: `request_id` and the job's URLs. A 2xx without a readable id is
-  /// `ambiguous_submit` (a job may exist); a returned URL on another origin than the handle's
-  /// base URL is `unexpected_response` (the id is kept; the URL is not, nor ever called).
+  /// `ambiguous_submit` (a job may exist).
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
     if (r.head.status < 200 || r.head.status > 299) {
       job::JobError e = error_of(r);
@@ -207,22 +206,10 @@ struct Fal {
     }
     h.job_id = std::move(id);
     if (!body) return {};
-    std::string foreign;
-    const auto keep = [&](const std::optional<std::string>& url, std::optional<std::string>& slot, const char* what) {
-      if (!url || url->empty()) return;
-      if (same_origin(*url, h.base_url)) {
-        slot = *url;
-      } else if (foreign.empty()) {
-        foreign = what;
-      }
-    };
-    keep(body->status_url, h.status_url, "status_url");
-    keep(body->response_url, h.result_url, "response_url");
-    keep(body->cancel_url, h.cancel_url, "cancel_url");
-    if (!foreign.empty()) {
-      return fail(unexpected(r, "fal returned a " + foreign + " on another origin than " + origin_of(h.base_url) +
-                                    ": the key is not sent there (request " + h.job_id + ")"));
-    }
+    // Kept as returned; the job drops (with a warning) any on another origin than base_url.
+    h.status_url = body->status_url;
+    h.result_url = body->response_url;
+    h.cancel_url = body->cancel_url;
     return {};
   }
 
@@ -398,13 +385,6 @@ struct Fal {
     return out;
   }
 
-  /// Whether `url` is on the origin (scheme, host, port) of `base`.
-  static bool same_origin(std::string_view url, std::string_view base) {
-    auto u = http::parse_url(url);
-    auto b = http::parse_url(base);
-    return u && b && u->origin() == b->origin();
-  }
-
 private:
   static bool is_veo(std::string_view model) { return model.find("/veo") != std::string_view::npos; }
 
@@ -421,13 +401,8 @@ private:
   // A URL the handle holds when it is on base_url's origin, else the documented one built from
   // base_url, the endpoint's owner/app and the request id (`tail`: "/status", "", "/cancel").
   std::string own_url(const std::optional<std::string>& given, const job::JobHandle& h, std::string_view tail) const {
-    if (given && same_origin(*given, base_url)) return *given;
+    if (given && http::same_origin(*given, base_url)) return *given;
     return base_url + "/" + app_of(h.model) + "/requests/" + h.job_id + std::string(tail);
-  }
-
-  static std::string origin_of(std::string_view base) {
-    auto b = http::parse_url(base);
-    return b ? b->origin() : std::string(base);
   }
 
   // A request id is a plain token (it goes into URLs).

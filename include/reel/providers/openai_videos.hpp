@@ -150,7 +150,7 @@ struct OpenAiVideos {
   http::Request download_request(const std::string& url, const job::JobHandle& h) const {
     const std::string target = content == OpenAiContent::content_endpoint ? content_url(h) : url;
     http::Request r = providers::media_request("GET", target);
-    if (same_origin(target, base_url)) authorize(r);
+    if (http::same_origin(target, base_url)) authorize(r);
     return r;
   }
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
@@ -244,13 +244,6 @@ struct OpenAiVideos {
 
   /// `{base_url}/videos/{id}/content` of the handle's API.
   static std::string content_url(const job::JobHandle& h) { return h.base_url + "/videos/" + h.job_id + "/content"; }
-
-  /// Whether two URLs share scheme, host and port (a URL that does not parse shares nothing).
-  static bool same_origin(const std::string& a, const std::string& b) {
-    auto x = http::parse_url(a);
-    auto y = http::parse_url(b);
-    return x && y && x->origin() == y->origin();
-  }
 
 private:
   static bool refusal(std::string_view c) {

@@ -75,6 +75,17 @@ constexpr bool creates_are_idempotent(const P& p) noexcept {
   }
 }
 
+/// The rate-limit bucket of `P`'s cancels: `P::cancel_bucket` when it names one (Replicate counts
+/// cancels with its other non-create calls), else `policy::Bucket::cancel`.
+template <Provider P>
+constexpr policy::Bucket cancel_bucket_of() noexcept {
+  if constexpr (requires { { P::cancel_bucket } -> std::convertible_to<policy::Bucket>; }) {
+    return P::cancel_bucket;
+  } else {
+    return policy::Bucket::cancel;
+  }
+}
+
 /// A provider that can price a request before it is submitted.
 template <class P>
 concept QuotingProvider = Provider<P> && P::has_quote && requires(const P& p, const typename P::Request& r,

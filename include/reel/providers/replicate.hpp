@@ -127,6 +127,8 @@ struct Replicate {
   /// Rate-limit buckets.
   static constexpr policy::Bucket create_bucket = policy::Bucket::create;
   static constexpr policy::Bucket status_bucket = policy::Bucket::status;
+  /// Cancels share the status bucket: Replicate documents one limit for all calls but creates.
+  static constexpr policy::Bucket cancel_bucket = policy::Bucket::status;
 
   using Request = replicate::CreateRequest;
 
@@ -136,13 +138,13 @@ struct Replicate {
   /// `Prefer: wait=N` on creates (1 to 60 s; 0 for none): a short job answers the create finished.
   int prefer_wait = 5;
 
-  /// Replicate's documented limits: 600 creates a minute, 3000 a minute for other calls.
+  /// Replicate's documented limits: 600 creates a minute, 3000 a minute for all other calls
+  /// (polls and cancels, one bucket).
   static job::AccountLimits default_limits() {
     job::AccountLimits limits;
     const auto minute = std::chrono::minutes(1);
     limits.limits = {{policy::Bucket::create, policy::RateLimit{600, minute, std::chrono::seconds(1), std::chrono::seconds(5)}},
-                     {policy::Bucket::status, policy::RateLimit{3000, minute, std::chrono::seconds(1), std::chrono::seconds(5)}},
-                     {policy::Bucket::cancel, policy::RateLimit{3000, minute, std::chrono::seconds(1), std::chrono::seconds(5)}}};
+                     {policy::Bucket::status, policy::RateLimit{3000, minute, std::chrono::seconds(1), std::chrono::seconds(5)}}};
     return limits;
   }
   /// Replicate as configured by the environment: the token from `REPLICATE_API_TOKEN`, the base
@@ -211,7 +213,7 @@ struct Replicate {
   }
 
   /// The create: the endpoint the model names, `Prefer: wait=N`. (`Cancel-After` is added by
-  /// `limit_lifetime` when the job has a deadline.)
+  /// `bound_by_deadline` when the job has a deadline.)
   http::Request create_request(const Request& r, const job::JobHandle&) const {
     replicate::CreateBody body;
     body.input = r.input;
@@ -239,8 +241,8 @@ struct Replicate {
 
   /// `Cancel-After` on a create whose job must end within `remaining`: Replicate cancels the
   /// prediction then (or aborts it, unbilled, if it never started). At least 5 s (the minimum).
-  static void limit_lifetime(http::Request& create, std::chrono::seconds remaining) {
-    const std::int64_t s = std::max<std::int64_t>(5, remaining.count());
+  static void bound_by_deadline(http::Request& create, std::chrono::milliseconds remaining) {
+    const std::int64_t s = std::max<std::int64_t>(5, std::chrono::ceil<std::chrono::seconds>(remaining).count());
     create.headers.add("Cancel-After", std::to_string(s) + "s");
   }
 
@@ -263,9 +265,7 @@ struct Replicate {
 
   /// Reads a create's answer (201 finished in sync mode, 202 still running) into the handle: the
   /// id, `urls.get`, `urls.cancel`. A 5xx, or a 2xx without a readable id, may hide a created
-  /// prediction: `ambiguous_submit`. `urls` on another origin than the handle's base URL are
-  /// refused (`unexpected_response`, the id kept in the handle so the job stays resumable): the
-  /// token never goes there.
+  /// prediction: `ambiguous_submit`.
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
     if (r.head.status >= 500) {
       job::JobError e = error_of(r);
@@ -289,16 +289,22 @@ struct Replicate {
     }
     h.job_id = std::move(id);
     if (p && p->urls) {
-      for (const std::optional<std::string>* url : {&p->urls->get, &p->urls->cancel}) {
-        if (*url && !(*url)->empty() && !h.base_url.empty() && !same_origin(**url, h.base_url)) {
-          return fail(unexpected(r, "the create answer's urls point to another origin than " + h.base_url +
-                                        ": not followed (the API token goes only to its own host)"));
-        }
-      }
+      // Kept as returned; the job drops (with a warning) any on another origin than base_url.
       if (p->urls->get && !p->urls->get->empty()) h.status_url = p->urls->get;
       if (p->urls->cancel && !p->urls->cancel->empty()) h.cancel_url = p->urls->cancel;
     }
     return {};
+  }
+
+  /// The status a create's answer already tells (a prediction finished within `Prefer: wait`),
+  /// so the job needs no poll; empty while it runs or when the answer is not a prediction.
+  static std::optional<job::Status> status_of_created(const http::Response& r) {
+    if (r.head.status != 200 && r.head.status != 201) return std::nullopt;
+    auto p = providers::read_body<replicate::Prediction>(r);
+    if (!p || p->status == "starting" || p->status == "processing") return std::nullopt;
+    auto s = status_of(*p, r.head.status);
+    if (!s || s->unknown_status) return std::nullopt;
+    return std::move(*s);
   }
 
   static bool status_body_is_video(const http::ResponseHead&) { return false; }
@@ -477,17 +483,10 @@ struct Replicate {
     return false;
   }
 
-  /// Whether two URLs share scheme, host and port (an unparsable one shares nothing).
-  static bool same_origin(std::string_view a, std::string_view b) {
-    auto ua = http::parse_url(a);
-    auto ub = http::parse_url(b);
-    return ua && ub && ua->origin() == ub->origin();
-  }
-
 private:
   // `url` when it is on the base URL's origin, else `base_url + path`.
   std::string own_url(const std::optional<std::string>& url, const std::string& path) const {
-    if (url && !url->empty() && same_origin(*url, base_url)) return *url;
+    if (url && !url->empty() && http::same_origin(*url, base_url)) return *url;
     return base_url + path;
   }
 
