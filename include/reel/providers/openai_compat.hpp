@@ -91,21 +91,7 @@ inline std::optional<std::string> size_of(const std::optional<std::string>& reso
 
 /// Writes `extra`'s members into the JSON object body of `request` (before its closing brace);
 /// a member that cannot be written empties the body, which `VideoJob` refuses to send.
-inline void with_extra(http::Request& request, const json::Object& extra) {
-  if (extra.empty() || request.body.size() < 2 || request.body.back() != '}') return;
-  std::string more;
-  for (const auto& [key, value] : extra) {
-    std::string k, v;
-    if (json::write(key, k) || json::write(value, v)) {
-      request.body.clear();
-      return;
-    }
-    more += "," + k + ":" + v;
-  }
-  request.body.pop_back();
-  if (request.body == "{") more.erase(0, 1);
-  request.body += more + "}";
-}
+inline void with_extra(http::Request& request, const json::Object& extra) { providers::append_extra(request.body, extra); }
 
 /// The error of a non-success answer from its status, with the envelope's `message` and `code`
 /// (`{"error": {...}}`, or `{"error": "text"}`) kept in `provider`; `type` stands in for a
