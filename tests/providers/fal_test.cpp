@@ -109,6 +109,17 @@ TEST(Fal, SubmitWithoutIdIsAmbiguous) {
   EXPECT_FALSE(h.submitted());
 }
 
+TEST(Fal, Gateway5xxAtSubmitIsAmbiguousButFalsOwnRefusalIsNot) {
+  JobHandle h = handle();
+  const auto gateway = Fal::on_created(response(502, "<html>Bad Gateway</html>"), h);
+  ASSERT_FALSE(gateway);
+  EXPECT_EQ(errc(gateway.error()), Errc::ambiguous_submit);
+  auto refused = response(503, R"({"detail":"no runner available","error_type":"runner_scheduling_failure"})");
+  const auto own = Fal::on_created(refused, h);
+  ASSERT_FALSE(own);
+  EXPECT_EQ(errc(own.error()), Errc::at_capacity);
+}
+
 TEST(Fal, Statuses) {
   const auto q = Fal::on_status(response(202, R"({"status":"IN_QUEUE","queue_position":3})"), handle());
   ASSERT_TRUE(q);

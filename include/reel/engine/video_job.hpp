@@ -148,11 +148,7 @@ public:
   Awaitable<JobResult<job::JobHandle>> submit(const job::VideoRequest& request)
     requires(!std::same_as<Request, job::VideoRequest>)
   {
-    if constexpr (requires { P::warnings_of(request); }) {
-      if (!handle_.submitted()) {
-        for (std::string& w : P::warnings_of(request)) warn(std::move(w));
-      }
-    }
+    warn_about(request);
     const Request native = P::native(request);
     co_return co_await submit(native);
   }
@@ -292,6 +288,7 @@ public:
   Awaitable<job::Outcome> generate(const job::VideoRequest& request, std::filesystem::path output)
     requires(!std::same_as<Request, job::VideoRequest>)
   {
+    warn_about(request);
     const Request native = P::native(request);
     co_return co_await generate(native, std::move(output));
   }
@@ -581,6 +578,15 @@ private:
       if ((*url)->empty() || !http::same_origin(**url, handle_.base_url)) {
         if (!(*url)->empty()) warn("a job URL on another origin than the provider's API was ignored (the key is not sent there)");
         url->reset();
+      }
+    }
+  }
+
+  // Records the fields of a neutral request the provider's model cannot take, before it is submitted.
+  void warn_about(const job::VideoRequest& request) {
+    if constexpr (requires { P::warnings_of(request); }) {
+      if (!handle_.submitted()) {
+        for (std::string& w : P::warnings_of(request)) warn(std::move(w));
       }
     }
   }

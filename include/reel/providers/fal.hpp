@@ -187,12 +187,19 @@ struct Fal {
   static http::Request download_request(const std::string& url) { return providers::media_request("GET", url); }
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
 
-  /// Reads the submit answer: `request_id` and the job's URLs. A 2xx without a readable id is
-  /// `ambiguous_submit` (a job may exist).
+  /// Reads the submit answer: `request_id` and the job's URLs. A 2xx without a readable id, or a
+  /// 5xx without fal's error type (a gateway's page), is `ambiguous_submit` (a job may exist).
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
     if (r.head.status < 200 || r.head.status > 299) {
       job::JobError e = error_of(r);
       if (r.head.status == 404) e.code = make_error_code(job::Errc::model_not_found);
+      if (r.head.status >= 500 && e.provider.code.empty()) {
+        // Not fal's own refusal (no error type): a gateway in front of the queue may have passed
+        // the submit on.
+        e.code = make_error_code(job::Errc::ambiguous_submit);
+        e.provider.message = "HTTP " + std::to_string(r.head.status) + " after the submit was sent (" + e.provider.message +
+                             "): a job may exist; it is not submitted again";
+      }
       return fail(std::move(e));
     }
     auto body = providers::read_body<fal::QueueStatus>(r);
