@@ -74,7 +74,7 @@ TEST(Replicate, CreateAnswers201ThenTheStatusMovesToSucceededWithProgressInLogs)
   ASSERT_TRUE(p.urls.has_value());
   EXPECT_EQ(p.urls->get, f.sim->replicate_url() + "/predictions/" + id);
   EXPECT_EQ(p.urls->cancel, f.sim->replicate_url() + "/predictions/" + id + "/cancel");
-  EXPECT_EQ(p.urls->stream, f.sim->replicate_url() + "/predictions/" + id + "/stream");
+  EXPECT_EQ(p.urls->stream, f.sim->media_url() + "/replicate/stream/" + id);  // another origin, no key
   EXPECT_TRUE(p.urls->web.has_value());
 
   const auto running = parse<reel::replicate::Prediction>(get(f, id).body);
@@ -155,7 +155,7 @@ TEST(Replicate, PreferWaitHoldsTheAnswerUntilThePredictionEnds) {
   f.rules(R"([{"match":{"prompt_contains":"long"},"job":{"duration_ms":60000}}])");
   const auto slow = create(f, R"({"input":{"prompt":"a long one"}})", "test-key", header("Prefer", "wait=1"));
   ASSERT_EQ(slow.head.status, 201) << slow.body;
-  EXPECT_EQ(text_at(slow.body, {"status"}), "processing");
+  EXPECT_EQ(text_at(slow.body, {"status"}), "starting");  // the spec: a wait that runs out answers "starting"
   EXPECT_EQ(text_at(slow.body, {"output"}), "null");
   // The header's pattern: wait or wait=1..60.
   EXPECT_EQ(create(f, veo, "test-key", header("Prefer", "wait=61")).head.status, 400);
@@ -302,7 +302,7 @@ TEST(Replicate, StreamUrlSendsTheOutputAsServerSentEvents) {
   const auto created = create(f);
   const std::string id = text_at(created.body, {"id"});
   EXPECT_EQ(text_at(get(f, id).body, {"status"}), "succeeded");
-  const auto s = f.call("GET", text_at(created.body, {"urls", "stream"}));
+  const auto s = f.call("GET", text_at(created.body, {"urls", "stream"}), "", "");
   ASSERT_EQ(s.head.status, 200) << s.body;
   EXPECT_EQ(s.head.headers.find("Content-Type"), "text/event-stream");
   EXPECT_NE(s.body.find("event: output\n"), std::string::npos) << s.body;

@@ -190,7 +190,6 @@ public:
       const std::string_view tail = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
       if (tail.empty()) endpoint = "replicate.status";
       else if (tail == "/cancel") endpoint = "replicate.cancel";
-      else if (tail == "/stream") endpoint = "replicate.stream";
     }
     Reply r = dispatch(request, endpoint, id, model, deployment);
     r.counter = endpoint;
@@ -229,6 +228,29 @@ public:
     return r;
   }
 
+  /// The stream URL on the media origin (`/replicate/stream/{id}`; like stream.replicate.com, it
+  /// takes no key): server-sent events, held until the prediction ends (up to 60 s), then its
+  /// output (or error) and `done`.
+  Reply stream(Request& request, const std::string& id) {
+    const std::string endpoint = "replicate.stream";
+    if (request.headers.find("Authorization")) ++core_.counters().media_requests_with_authorization;
+    Job* job = core_.job(id);
+    Reply r;
+    if (request.method != "GET") {
+      r = bucket_reply(403, endpoint);
+    } else if (job == nullptr || job->provider != "replicate" || extra(*job) == nullptr) {
+      r = bucket_reply(404, endpoint);
+    } else {
+      core_.touch(*job);
+      r = events(request, *job, SteadyClock::now());
+      if (auto f = core_.fault(Subject{endpoint, job->model, job->prompt, job->key})) {
+        apply_fault(r, *f, [&](int s, const std::string& m) { return error(s, m, endpoint); });
+      }
+    }
+    r.counter = endpoint;
+    return r;
+  }
+
 private:
   /// What the simulator keeps of a Replicate prediction beyond the shared Job.
   struct Extra {
@@ -254,8 +276,7 @@ private:
                  const std::string& deployment) {
     if (endpoint == "replicate.other" || endpoint == "replicate.list") return error(404, "Not found.", endpoint);
     const bool method_ok = ((endpoint == "replicate.create" || endpoint == "replicate.cancel") && request.method == "POST") ||
-                           ((endpoint == "replicate.status" || endpoint == "replicate.stream") &&
-                            (request.method == "GET" || request.method == "HEAD"));
+                           (endpoint == "replicate.status" && (request.method == "GET" || request.method == "HEAD"));
     if (!method_ok) return error(405, "Method \"" + request.method + "\" not allowed.", endpoint);
     const std::string key = request.bearer();
     if (!core_.key_ok(key)) return error(401, "You did not pass a valid authentication token", endpoint);
@@ -294,8 +315,6 @@ private:
         if (job->completed_unix == 0) job->completed_unix = unix_now();
       }
       r = json_reply(200, prediction(request, *job, now));
-    } else {
-      r = stream(request, *job, now);
     }
     if (f) apply_fault(r, *f, [&](int s, const std::string& m) { return error(s, m, endpoint); });
     return r;
@@ -416,7 +435,11 @@ private:
         hold_ms = std::clamp<std::int64_t>(left + 1, 0, hold_ms);
       }
     }
-    r = json_reply(201, prediction(request, job, now + std::chrono::milliseconds(hold_ms)));
+    Prediction answer = prediction(request, job, now + std::chrono::milliseconds(hold_ms));
+    // A sync-mode create whose wait ran out answers "starting" (the spec: "If this time is
+    // exceeded the prediction will be returned in a "starting" state"; the SDK's run() polls then).
+    if (wait_s > 0 && answer.status == "processing") answer.status = "starting";
+    r = json_reply(201, answer);
     if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, endpoint); });
     if (hold_ms > 0 && !r.fault.stall_ms) {
       r.fault.stall_ms = static_cast<std::uint64_t>(hold_ms);
@@ -461,7 +484,7 @@ private:
     if (finished && job.completed_unix == 0) job.completed_unix = unix_now();
     switch (phase) {
       case Phase::waiting: return "starting";
-      case Phase::running: return percent(job, now) == 0 && !job.polls_needed ? "starting" : "processing";
+      case Phase::running: return percent(job, now) == 0 ? "starting" : "processing";
       case Phase::failed:
       case Phase::rejected: return "failed";
       case Phase::succeeded: break;
@@ -505,7 +528,7 @@ private:
     if (x.deadline_unix) p.deadline = iso_time(*x.deadline_unix);
     if (!x.deployment.empty()) p.deployment = x.deployment;
     const std::string api = origin(request) + "/replicate/v1/predictions/" + job.id;
-    p.urls = Urls{api, api + "/cancel", "https://replicate.com/p/" + job.id, api + "/stream"};
+    p.urls = Urls{api, api + "/cancel", "https://replicate.com/p/" + job.id, core_.media_base + "/replicate/stream/" + job.id};
     p.status = end_status(job, now);
     const std::int64_t pct = p.status == "succeeded" ? 100 : percent(job, now);
     if (job.started_at) {
@@ -549,9 +572,8 @@ private:
     return p;
   }
 
-  // The stream URL: server-sent events, held until the prediction ends (up to 60 s), then its
-  // output (or error) and `done`.
-  Reply stream(const Request& request, Job& job, SteadyClock::time_point now) {
+  // The events of the stream URL.
+  Reply events(const Request& request, Job& job, SteadyClock::time_point now) {
     std::int64_t hold_ms = 0;
     Extra& x = *extra(job);
     if (x.ended.empty() && job.started_at && !job.polls_needed && !job.cancelled) {

@@ -124,6 +124,7 @@ private:
       }
       return lumenfall_.media(request, std::string(path.substr(11, path.size() - 15)));
     }
+    if (path.rfind("/replicate/stream/", 0) == 0) return replicate_.stream(request, std::string(path.substr(18)));
     if (path.rfind("/replicate/", 0) == 0 && path.size() > 11 + 11 && path.substr(path.size() - 11) == "/output.mp4") {
       return replicate_.media(request, std::string(path.substr(11, path.size() - 22)));
     }
