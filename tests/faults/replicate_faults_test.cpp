@@ -4,47 +4,19 @@
 // only, a create that may have reached Replicate is ambiguous and never resent (Replicate has no
 // idempotency key), expired outputs, failure statuses as typed errors, resets and stalls during
 // the download, and the key never sent to the media origin.
-#include "fault_world.hpp"
-
-#include <reel/providers/replicate.hpp>
+#include "replicate_world.hpp"
 
 #include <thread>
 
 namespace reel_faults {
 namespace {
 
-using ReplicateJob = reel::VideoJob<reel::Replicate, reel::http::Client>;
-
-/// A World with a Replicate account (Replicate's documented limits).
-struct RWorld : World {
-  using World::World;
-  reel::job::Account account{reel::steady_clock(), reel::Replicate::default_limits()};
-};
-
-reel::Replicate replicate(RWorld& w, std::string key = "test-key") {
-  reel::Replicate r{std::move(key), w.sim.sim->base_url() + "/replicate"};
-  r.prefer_wait = 0;  // every answer at once: the faults below target the polls
-  return r;
-}
-reel::replicate::CreateRequest replicate_request(std::string prompt) {
-  reel::replicate::CreateRequest r;
-  r.model = "google/veo-3-fast";
-  reel::json::Object input;
-  input.emplace_back("prompt", std::move(prompt));
-  input.emplace_back("duration", reel::json::Value(std::int64_t{4}));
-  r.input = std::move(input);
-  return r;
-}
-asio::awaitable<reel::job::Outcome> generate(ReplicateJob& job, reel::replicate::CreateRequest r, std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
-}
-
 // ---- create ----------------------------------------------------------------------------------
 
 TEST(ReplicateFaults, CreateResetMidAnswerIsAmbiguousAndNeverResent) {
-  RWorld w;
+  ReplicateWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"replicate.create"},"times":1,"fault":{"reset_at":40}}])");
-  ReplicateJob job(w.http, replicate(w), w.account, w.options());
+  ReplicateJob job(w.http, w.replicate(), w.account, w.options());
   const auto o = w.run(generate(job, replicate_request("reset create"), w.out("a.mp4")));
   expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("a.mp4"), false);
   const auto c = w.sim.counters();
@@ -53,16 +25,16 @@ TEST(ReplicateFaults, CreateResetMidAnswerIsAmbiguousAndNeverResent) {
 }
 
 TEST(ReplicateFaults, Create5xxAndStallAreAmbiguousAndNeverResent) {
-  RWorld w;
+  ReplicateWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"replicate.create","prompt_contains":"5xx"},"fault":{"status":502}},
                   {"match":{"endpoint":"replicate.create","prompt_contains":"stall"},"fault":{"stall_ms":3000,"stall_at":0}}])");
-  ReplicateJob a(w.http, replicate(w), w.account, w.options());
+  ReplicateJob a(w.http, w.replicate(), w.account, w.options());
   const auto o = w.run(generate(a, replicate_request("create 5xx"), w.out("b.mp4")));
   expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("b.mp4"), false);
   EXPECT_EQ(o.error.provider.status, 502);
   reel::JobOptions options = w.options();
   options.timeouts.response_headers = 400ms;
-  ReplicateJob b(w.http, replicate(w), w.account, options);
+  ReplicateJob b(w.http, w.replicate(), w.account, options);
   const auto s = w.run(generate(b, replicate_request("create stall"), w.out("s.mp4")));
   expect_ending(s, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("s.mp4"), false);
   const auto c = w.sim.counters();
@@ -72,16 +44,16 @@ TEST(ReplicateFaults, Create5xxAndStallAreAmbiguousAndNeverResent) {
 }
 
 TEST(ReplicateFaults, Create429WithRetryAfterHeaderOrBodyIsRetriedIntoOneJob) {
-  RWorld w;
+  ReplicateWorld w;
   // A 429 is not a received create: it is sent again once the wait the answer names is over.
   w.sim.rules(R"([{"match":{"endpoint":"replicate.create","prompt_contains":"header"},"times":2,
                    "fault":{"status":429,"retry_after":"1"}},
                   {"match":{"endpoint":"replicate.create","prompt_contains":"body"},"times":1,
                    "fault":{"status":429,"body":"{\"title\":\"Request was throttled.\",\"detail\":\"Request was throttled. Your rate limit resets in ~1s.\",\"status\":429,\"retry_after\":1}"}}])");
-  ReplicateJob a(w.http, replicate(w), w.account, w.options());
+  ReplicateJob a(w.http, w.replicate(), w.account, w.options());
   const auto oa = w.run(generate(a, replicate_request("429 header"), w.out("h.mp4")));
   expect_ending(oa, OutcomeKind::succeeded, std::nullopt, w.out("h.mp4"));
-  ReplicateJob b(w.http, replicate(w), w.account, w.options());
+  ReplicateJob b(w.http, w.replicate(), w.account, w.options());
   const auto ob = w.run(generate(b, replicate_request("429 body"), w.out("b.mp4")));
   expect_ending(ob, OutcomeKind::succeeded, std::nullopt, w.out("b.mp4"));
   const auto c = w.sim.counters();
@@ -94,7 +66,7 @@ TEST(ReplicateFaults, Create429WithRetryAfterHeaderOrBodyIsRetriedIntoOneJob) {
 // ---- polls -----------------------------------------------------------------------------------
 
 TEST(ReplicateFaults, Poll5xxResetsStallAnd429sAreRetried) {
-  RWorld w;
+  ReplicateWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"replicate.status"},"times":2,"fault":{"status":500}},
                   {"match":{"endpoint":"replicate.status"},"times":1,"fault":{"status":503}},
                   {"match":{"endpoint":"replicate.status"},"times":1,"fault":{"reset_at":30}},
@@ -103,7 +75,7 @@ TEST(ReplicateFaults, Poll5xxResetsStallAnd429sAreRetried) {
   reel::JobOptions options = w.options();
   options.timeouts.response_headers = 400ms;
   options.max_failed_polls = 10;
-  ReplicateJob job(w.http, replicate(w), w.account, options);
+  ReplicateJob job(w.http, w.replicate(), w.account, options);
   const auto o = w.run(generate(job, replicate_request("poll storm"), w.out("p.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("p.mp4"));
   EXPECT_TRUE(reel_test::read_file(o.file) == expected_video()) << "not the served video";
@@ -119,12 +91,12 @@ TEST(ReplicateFaults, Poll5xxResetsStallAnd429sAreRetried) {
 TEST(ReplicateFaults, DownloadResetAndStallResumeByRangeWithoutTheKey) {
   reel_sim::Options so = fast_options();
   so.config.job.output_bytes = 3'000'000;
-  RWorld w(std::move(so));
+  ReplicateWorld w(std::move(so));
   w.sim.rules(R"([{"match":{"endpoint":"replicate.media"},"times":1,"fault":{"reset_at":1000000}},
                   {"match":{"endpoint":"replicate.media"},"times":1,"fault":{"stall_ms":3000,"stall_at":200000}}])");
   reel::JobOptions options = w.options();
   options.timeouts.body_idle = 400ms;
-  ReplicateJob job(w.http, replicate(w), w.account, options);
+  ReplicateJob job(w.http, w.replicate(), w.account, options);
   const auto o = w.run(generate(job, replicate_request("download faults"), w.out("d.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("d.mp4"));
   EXPECT_TRUE(reel_test::read_file(o.file) == expected_video(3'000'000)) << "not the served video";
@@ -144,8 +116,8 @@ asio::awaitable<reel::Result<std::filesystem::path, reel::job::JobError>> downlo
 TEST(ReplicateFaults, OutputRemovedBeforeTheDownloadIsLinkExpired) {
   reel_sim::Options so = fast_options();
   so.config.download_ttl_s = 1;
-  RWorld w(std::move(so));
-  ReplicateJob job(w.http, replicate(w), w.account, w.options());
+  ReplicateWorld w(std::move(so));
+  ReplicateJob job(w.http, w.replicate(), w.account, w.options());
   ASSERT_TRUE(w.run(submit(job, replicate_request("expired output"))));
   ASSERT_TRUE(w.run(wait_ready(job)));
   std::this_thread::sleep_for(2100ms);  // the output's 1 s lifetime passes
@@ -157,8 +129,8 @@ TEST(ReplicateFaults, OutputRemovedBeforeTheDownloadIsLinkExpired) {
   // A poll now says so too: data_removed.
   reel_sim::Options again = fast_options();
   again.config.download_ttl_s = 0;
-  RWorld v(std::move(again));
-  ReplicateJob late(v.http, replicate(v), v.account, v.options());
+  ReplicateWorld v(std::move(again));
+  ReplicateJob late(v.http, v.replicate(), v.account, v.options());
   const auto o = v.run(generate(late, replicate_request("removed output"), v.out("r.mp4")));
   expect_ending(o, OutcomeKind::error, Errc::link_expired, v.out("r.mp4"));
   EXPECT_EQ(v.sim.counters().media_requests_with_authorization, 0);
@@ -167,7 +139,7 @@ TEST(ReplicateFaults, OutputRemovedBeforeTheDownloadIsLinkExpired) {
 // ---- failure statuses ------------------------------------------------------------------------
 
 TEST(ReplicateFaults, FailedFlaggedCanceledAndAbortedPredictionsAreTypedErrors) {
-  RWorld w;
+  ReplicateWorld w;
   w.sim.rules(R"([{"match":{"prompt_contains":"[fail]"},"job":{"outcome":"fail","fail_message":"CUDA out of memory"}},
                   {"match":{"prompt_contains":"[canceled]"},"job":{"outcome":"canceled"}},
                   {"match":{"prompt_contains":"[aborted]"},"job":{"outcome":"aborted"}}])");
@@ -182,7 +154,7 @@ TEST(ReplicateFaults, FailedFlaggedCanceledAndAbortedPredictionsAreTypedErrors) 
                         {"[aborted] before it started", OutcomeKind::cancelled, Errc::cancelled_at_provider}};
   int i = 0;
   for (const Case& c : cases) {
-    ReplicateJob job(w.http, replicate(w), w.account, w.options());
+    ReplicateJob job(w.http, w.replicate(), w.account, w.options());
     const auto out = w.out("f" + std::to_string(i++) + ".mp4");
     const auto o = w.run(generate(job, replicate_request(c.prompt), out));
     expect_ending(o, c.kind, c.code, out);
@@ -196,8 +168,8 @@ TEST(ReplicateFaults, FailedFlaggedCanceledAndAbortedPredictionsAreTypedErrors) 
 TEST(ReplicateFaults, WrongKeyIsRefusedAndNothingIsCreated) {
   reel_sim::Options so = fast_options();
   so.config.api_keys = {"the-real-key"};
-  RWorld w(std::move(so));
-  ReplicateJob job(w.http, replicate(w, "a-wrong-key"), w.account, w.options());
+  ReplicateWorld w(std::move(so));
+  ReplicateJob job(w.http, w.replicate("a-wrong-key"), w.account, w.options());
   const auto o = w.run(generate(job, replicate_request("wrong key"), w.out("k.mp4")));
   EXPECT_NE(o.kind, OutcomeKind::succeeded);
   EXPECT_EQ(o.error.provider.status, 401) << o.error.message();

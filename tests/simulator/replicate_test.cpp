@@ -5,16 +5,10 @@
 // then whole reel::Replicate jobs against it: VideoJob, Session, cancel, deadline, JobRunner.
 #include "sim_test_support.hpp"
 
-#include <job/run_support.hpp>
+#include <faults/replicate_world.hpp>
 
 #include <reel/engine/runner.hpp>
-#include <reel/engine/video_job.hpp>
-#include <reel/http/client.hpp>
-#include <reel/providers/replicate.hpp>
 #include <reel/session/session.hpp>
-
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -312,60 +306,21 @@ TEST(Replicate, StreamUrlSendsTheOutputAsServerSentEvents) {
 
 // ---- whole reel::Replicate jobs -------------------------------------------------------------
 
-using ReplicateJob = reel::VideoJob<reel::Replicate, reel::http::Client>;
+using reel_faults::ReplicateJob;
+using reel_faults::ReplicateWorld;
 
-struct World {
-  explicit World(Options options = polls_options(2)) : sim(std::move(options)) {
-    static int n = 0;
-    dir = std::filesystem::temp_directory_path() / ("reel-sim-replicate-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::filesystem::create_directories(dir);
-  }
-  ~World() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  reel::Replicate provider(int prefer_wait = 0) {
-    reel::Replicate r{"test-key", sim.sim->base_url() + "/replicate"};
-    r.prefer_wait = prefer_wait;
-    return r;
-  }
-  reel::JobOptions options() {
-    reel::JobOptions o;
-    o.poll = reel::policy::FixedInterval{30ms};
-    o.poll_bounds = {10ms, 1s};
-    o.retry = reel::policy::RetryPolicy{5, 30ms, 2.0, 300ms, 0.0};
-    o.deadline = reel::steady_clock().now() + 60s;
-    return o;
-  }
-  template <class T>
-  T run(asio::awaitable<T> task) {
-    std::optional<T> out;
-    asio::co_spawn(io, std::move(task), reel_test::store_into(out));
-    io.restart();
-    io.run();
-    EXPECT_TRUE(out.has_value());
-    return std::move(*out);
-  }
-
-  SimFixture sim;
-  asio::io_context io;
-  reel::http::Client http{io.get_executor()};
-  reel::job::Account account{reel::steady_clock(), reel::Replicate::default_limits()};
-  std::filesystem::path dir;
+/// The faults' World (fault_world.hpp) with its Replicate account; jobs finish at their
+/// second status request unless `options` say otherwise.
+struct World : ReplicateWorld {
+  explicit World(Options options = polls_options(2)) : ReplicateWorld(std::move(options)) {}
+  reel::Replicate provider(int prefer_wait = 0) { return replicate("test-key", prefer_wait); }
 };
 
-reel::replicate::CreateRequest request(std::string prompt = "A heron over a lake", std::string model = "google/veo-3-fast") {
-  reel::replicate::CreateRequest r;
-  r.model = std::move(model);
-  reel::json::Object input;
-  input.emplace_back("prompt", std::move(prompt));
-  input.emplace_back("duration", reel::json::Value(std::int64_t{4}));
-  r.input = std::move(input);
-  return r;
+reel::replicate::CreateRequest request(std::string prompt = "A heron over a lake") {
+  return reel_faults::replicate_request(std::move(prompt));
 }
-
 asio::awaitable<reel::job::Outcome> go(ReplicateJob& job, reel::replicate::CreateRequest r, std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
+  return reel_faults::generate(job, std::move(r), std::move(out));
 }
 
 TEST(ReplicateJobOnSimulator, SubmitPollProgressDownload) {
@@ -376,7 +331,7 @@ TEST(ReplicateJobOnSimulator, SubmitPollProgressDownload) {
     if (p.percent) percents.push_back(*p.percent);
   };
   ReplicateJob job(w.http, w.provider(), w.account, options);
-  const auto outcome = w.run(go(job, request(), w.dir / "r.mp4"));
+  const auto outcome = w.run(go(job, request(), w.out("r.mp4")));
   ASSERT_EQ(outcome.kind, OutcomeKind::succeeded) << outcome.error.message();
   EXPECT_TRUE(reel_test::read_file(outcome.file) == std::string(reel_sim::sample_mp4())) << "not the served video";
   EXPECT_EQ(outcome.handle.provider, "replicate");
@@ -397,7 +352,7 @@ TEST(ReplicateJobOnSimulator, SyncModeCreateAnswersFinished) {
   o.config.job.duration_ms = 100;
   World w(std::move(o));
   ReplicateJob job(w.http, w.provider(5), w.account, w.options());
-  const auto outcome = w.run(go(job, request("in sync mode"), w.dir / "s.mp4"));
+  const auto outcome = w.run(go(job, request("in sync mode"), w.out("s.mp4")));
   ASSERT_EQ(outcome.kind, OutcomeKind::succeeded) << outcome.error.message();
   EXPECT_TRUE(reel_test::read_file(outcome.file) == std::string(reel_sim::sample_mp4())) << "not the served video";
   EXPECT_EQ(w.sim.counters().jobs_created, 1);
@@ -413,7 +368,7 @@ TEST(ReplicateJobOnSimulator, SessionWithTheNeutralRequest) {
   r.prompt = "A lighthouse in fog";
   r.duration_seconds = 6;
   const auto outcome = w.run([&]() -> asio::awaitable<reel::job::Outcome> {
-    co_return co_await session.generate(r, w.dir / "n.mp4");
+    co_return co_await session.generate(r, w.out("n.mp4"));
   }());
   ASSERT_EQ(outcome.kind, OutcomeKind::succeeded) << outcome.error.message();
   EXPECT_TRUE(reel_test::read_file(outcome.file) == std::string(reel_sim::sample_mp4())) << "not the served video";
@@ -438,7 +393,7 @@ TEST(ReplicateJobOnSimulator, DISABLED_NeutralRequestWarningsReachTheOutcome) {
   r.aspect_ratio = "16:9";
   ASSERT_EQ(reel::Replicate::warnings_of(r).size(), 1u);
   const auto outcome = w.run([&]() -> asio::awaitable<reel::job::Outcome> {
-    co_return co_await session.generate(r, w.dir / "w.mp4");
+    co_return co_await session.generate(r, w.out("w.mp4"));
   }());
   ASSERT_EQ(outcome.kind, OutcomeKind::succeeded) << outcome.error.message();
   EXPECT_EQ(outcome.warnings.size(), 1u);
@@ -471,10 +426,10 @@ TEST(ReplicateJobOnSimulator, DeadlineKeepsTheHandleAndSendsCancelAfter) {
   reel::JobOptions options = w.options();
   options.deadline = reel::steady_clock().now() + 500ms;
   ReplicateJob job(w.http, w.provider(), w.account, options);
-  const auto outcome = w.run(go(job, request(), w.dir / "d.mp4"));
+  const auto outcome = w.run(go(job, request(), w.out("d.mp4")));
   EXPECT_EQ(outcome.kind, OutcomeKind::deadline) << outcome.error.message();
   ASSERT_FALSE(outcome.handle.job_id.empty());
-  EXPECT_FALSE(std::filesystem::exists(w.dir / "d.mp4"));
+  EXPECT_FALSE(std::filesystem::exists(w.out("d.mp4")));
   EXPECT_EQ(w.sim.counters().jobs_created, 1);
   // The create carried Cancel-After: Replicate stops the prediction by itself.
   const auto state = w.sim.call("GET", w.sim.sim->replicate_url() + "/predictions/" + outcome.handle.job_id);
@@ -490,7 +445,7 @@ TEST(ReplicateJobOnSimulator, SeveralJobsThroughTheRunner) {
   for (std::size_t i = 0; i < outcomes.size(); ++i) requests.push_back(request("runner " + std::to_string(i)));
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     jobs.push_back(std::make_unique<ReplicateJob>(w.http, w.provider(), w.account, w.options()));
-    runner.add(*jobs.back(), requests[i], w.dir / ("job-" + std::to_string(i) + ".mp4"),
+    runner.add(*jobs.back(), requests[i], w.out("job-" + std::to_string(i) + ".mp4"),
                [&outcomes, i](reel::job::Outcome out) { outcomes[i] = std::move(out); });
   }
   w.run([&]() -> asio::awaitable<int> {
