@@ -23,7 +23,8 @@ struct JobSpec {
   std::optional<std::int64_t> polls;            ///< or: done at the N-th status request
   std::optional<double> eta_factor;             ///< reported estimate = real duration × factor
   /// "succeed" (default), "fail", "content_policy", or "content_policy_legacy" (Venice's older
-  /// 422 shape `{"error": "..."}` instead of swagger.yaml's `{"error": {"message", "type", ...}}`)
+  /// 422 shape `{"error": "..."}` instead of swagger.yaml's `{"error": {"message", "type", ...}}`);
+  /// Replicate also "canceled" and "aborted" (the prediction ends so)
   std::optional<std::string> outcome;
   std::optional<std::string> fail_code;         ///< for "fail"
   std::optional<std::string> fail_message;
@@ -33,7 +34,7 @@ struct JobSpec {
 /// A model one of the providers offers.
 struct ModelConfig {
   std::string id;
-  std::string provider;  ///< "venice" or "lumenfall"
+  std::string provider;  ///< "venice", "lumenfall" or "replicate"
   std::string name;
   std::string model_type = "text-to-video";  ///< "text-to-video", "image-to-video", "video"
   std::vector<std::string> durations;        ///< Venice "5s"; Lumenfall seconds "4"
@@ -209,10 +210,25 @@ inline Config default_config() {
   c.models.push_back(lumenfall("sora-2-pro", {"4", "8", "12"}, {"720x1280", "1280x720", "1024x1792", "1792x1024"}, 0.30));
   c.models.push_back(lumenfall("veo-3.1", {"4", "6", "8"}, {"1280x720", "720x1280", "1920x1080"}, 0.20));
 
+  auto replicate = [&](std::string id, std::vector<std::string> seconds, std::vector<std::string> resolutions,
+                       std::vector<std::string> ratios, double usd) {
+    ModelConfig m;
+    m.id = std::move(id);
+    m.provider = "replicate";
+    m.name = m.id;
+    m.durations = std::move(seconds);
+    m.resolutions = std::move(resolutions);
+    m.aspect_ratios = std::move(ratios);
+    m.usd_per_second = usd;
+    return m;
+  };
+  c.models.push_back(replicate("google/veo-3-fast", {"4", "6", "8"}, {"720p", "1080p"}, {"16:9", "9:16"}, 0.15));
+  c.models.push_back(replicate("minimax/hailuo-02", {"6", "10"}, {"512p", "768p", "1080p"}, {}, 0.045));
+
   c.job.duration_ms = 3000;
   c.job.eta_factor = 1.0;
   c.blocked_terms = {"[blocked]"};
-  c.rate_limits = {{"venice.queue", 40}, {"venice.retrieve", 120}};
+  c.rate_limits = {{"venice.queue", 40}, {"venice.retrieve", 120}, {"replicate.create", 600}, {"replicate.other", 3000}};
 
   Rule fail;
   fail.match.prompt_contains = "[fail]";

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
-// The provider simulator: Venice (/api/v1) and Lumenfall (/openai/v1) on one loopback port,
+// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1) and Replicate (/replicate/v1) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
 
 #include <reel_sim/core.hpp>
 #include <reel_sim/lumenfall.hpp>
+#include <reel_sim/replicate.hpp>
 #include <reel_sim/server.hpp>
 #include <reel_sim/venice.hpp>
 
@@ -42,6 +43,7 @@ public:
       : core_(std::move(options.config)),
         venice_(core_),
         lumenfall_(core_),
+        replicate_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -64,6 +66,8 @@ public:
   }
   std::string venice_url() const { return base_url() + "/api/v1"; }
   std::string lumenfall_url() const { return base_url() + "/openai/v1"; }
+  /// Replicate's API base (the SDK's baseUrl; reel::Replicate's base_url is this without "/v1").
+  std::string replicate_url() const { return base_url() + "/replicate/v1"; }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
@@ -99,10 +103,12 @@ private:
     const std::string_view path = request.path;
     if (request.parse_status != 0) {
       if (path.rfind("/openai/v1/", 0) == 0) return lumenfall::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/replicate/", 0) == 0) return replicate::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
     if (path.rfind("/openai/v1/", 0) == 0) return lumenfall_.handle(request, path.substr(10));
+    if (path.rfind("/replicate/", 0) == 0) return replicate_.handle(request, path.substr(10));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -117,6 +123,10 @@ private:
         return lumenfall::Api::error(405, "Method not allowed", "lumenfall.media");
       }
       return lumenfall_.media(request, std::string(path.substr(11, path.size() - 15)));
+    }
+    if (path.rfind("/replicate/stream/", 0) == 0) return replicate_.stream(request, std::string(path.substr(18)));
+    if (path.rfind("/replicate/", 0) == 0 && path.size() > 11 + 11 && path.substr(path.size() - 11) == "/output.mp4") {
+      return replicate_.media(request, std::string(path.substr(11, path.size() - 22)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -186,6 +196,7 @@ private:
   Core core_;
   venice::Api venice_;
   lumenfall::Api lumenfall_;
+  replicate::Api replicate_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
