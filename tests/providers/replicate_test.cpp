@@ -183,6 +183,15 @@ TEST(ReplicateCreated, KeepsIdAndUrls) {
   }
 }
 
+TEST(ReplicateRequests, OutputFilesGetTheTokenOnlyOnTheAPIsOrigin) {
+  const auto cdn = replicate().download_request("https://replicate.delivery/xezq/out.mp4", JobHandle{});
+  EXPECT_FALSE(cdn.headers.find("Authorization"));
+  const auto own = replicate().download_request(api + "/v1/files/abc/download", JobHandle{});
+  EXPECT_EQ(own.headers.find("Authorization").value_or(""), "Bearer " + token);
+  const auto other_port = replicate().download_request("https://api.replicate.com:8443/v1/files/abc/download", JobHandle{});
+  EXPECT_FALSE(other_port.headers.find("Authorization"));
+}
+
 TEST(ReplicateCreated, AFinishedCreateAnswerTellsItsStatus) {
   const auto done = Replicate::status_of_created(response(201, prediction("succeeded", R"("output":"https://replicate.delivery/x/o.mp4")")));
   ASSERT_TRUE(done);

@@ -382,7 +382,7 @@ TEST(ReplicateJobOnSimulator, SessionWithTheNeutralRequest) {
 // the request with P::native and calls generate(native), so the warnings P::warnings_of gives
 // (here: hailuo-02 has no aspect_ratio input) never reach Outcome::warnings; only
 // VideoJob::submit(const VideoRequest&) records them. Enable once generate warns as submit does.
-TEST(ReplicateJobOnSimulator, DISABLED_NeutralRequestWarningsReachTheOutcome) {
+TEST(ReplicateJobOnSimulator, NeutralRequestWarningsReachTheOutcome) {
   World w;
   reel::SessionOptions options;
   options.job = w.options();

@@ -257,8 +257,15 @@ struct Replicate {
         providers::plain_request("POST", own_url(h.cancel_url, "/v1/predictions/" + h.job_id + "/cancel"), api_key);
     return request;
   }
-  /// GET of the output file, without Authorization.
+  /// GET of an output file, without Authorization.
   static http::Request download_request(const std::string& url) { return providers::media_request("GET", url); }
+  /// GET of an output file: with the token when the file is on the API's own origin (the OpenAPI
+  /// says files need it: the files API), without it anywhere else (replicate.delivery).
+  http::Request download_request(const std::string& url, const job::JobHandle&) const {
+    http::Request r = providers::media_request("GET", url);
+    if (!api_key.empty() && http::same_origin(url, base_url)) r.headers.set("Authorization", "Bearer " + api_key);
+    return r;
+  }
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
 
   // ---- answers ------------------------------------------------------------------------------
