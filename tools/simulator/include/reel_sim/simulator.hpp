@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// The provider simulator: Venice (/api/v1) and Lumenfall (/openai/v1) on one loopback port,
+// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1) and fal (/fal) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
 
 #include <reel_sim/core.hpp>
+#include <reel_sim/fal.hpp>
 #include <reel_sim/lumenfall.hpp>
 #include <reel_sim/server.hpp>
 #include <reel_sim/venice.hpp>
@@ -42,6 +43,7 @@ public:
       : core_(std::move(options.config)),
         venice_(core_),
         lumenfall_(core_),
+        fal_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -52,6 +54,7 @@ public:
     media_ = std::make_unique<Server>(io, options.media_port, [this](Request& r) { return on_request(r, true); },
                                       written, options.tls, options.limits);
     core_.media_base = std::string(options.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(media_->port());
+    fal_.base_url = fal_url();
     last_request_ = std::chrono::steady_clock::now();
     if (idle_timeout_.count() > 0) arm_idle_timer();
   }
@@ -64,6 +67,8 @@ public:
   }
   std::string venice_url() const { return base_url() + "/api/v1"; }
   std::string lumenfall_url() const { return base_url() + "/openai/v1"; }
+  /// fal's queue base (`reel::Fal::base_url`): submit is POST {fal_url}/{owner}/{app}.
+  std::string fal_url() const { return base_url() + "/fal"; }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
@@ -99,10 +104,12 @@ private:
     const std::string_view path = request.path;
     if (request.parse_status != 0) {
       if (path.rfind("/openai/v1/", 0) == 0) return lumenfall::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/fal/", 0) == 0) return fal::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
     if (path.rfind("/openai/v1/", 0) == 0) return lumenfall_.handle(request, path.substr(10));
+    if (path.rfind("/fal/", 0) == 0) return fal_.handle(request, path.substr(4));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -117,6 +124,10 @@ private:
         return lumenfall::Api::error(405, "Method not allowed", "lumenfall.media");
       }
       return lumenfall_.media(request, std::string(path.substr(11, path.size() - 15)));
+    }
+    if (path.rfind("/fal/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 11) == "/output.mp4") {
+      if (request.method != "GET" && request.method != "HEAD") return bucket_reply(405, "fal.media");
+      return fal_.media(request, std::string(path.substr(11, path.size() - 22)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -186,6 +197,7 @@ private:
   Core core_;
   venice::Api venice_;
   lumenfall::Api lumenfall_;
+  fal::Api fal_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
