@@ -34,7 +34,7 @@ struct JobSpec {
 /// A model one of the providers offers.
 struct ModelConfig {
   std::string id;
-  std::string provider;  ///< "venice", "lumenfall" or "replicate"
+  std::string provider;  ///< "venice", "lumenfall", "fal" or "replicate"
   std::string name;
   std::string model_type = "text-to-video";  ///< "text-to-video", "image-to-video", "video"
   std::vector<std::string> durations;        ///< Venice "5s"; Lumenfall seconds "4"
@@ -224,6 +224,20 @@ inline Config default_config() {
   };
   c.models.push_back(replicate("google/veo-3-fast", {"4", "6", "8"}, {"720p", "1080p"}, {"16:9", "9:16"}, 0.15));
   c.models.push_back(replicate("minimax/hailuo-02", {"6", "10"}, {"512p", "768p", "1080p"}, {}, 0.045));
+  // fal endpoint ids (owner/app/path); durations as the endpoints' Literal strings.
+  auto fal = [&](std::string id, std::vector<std::string> durations, std::vector<std::string> resolutions, double usd) {
+    ModelConfig m;
+    m.id = std::move(id);
+    m.provider = "fal";
+    m.name = m.id;
+    m.durations = std::move(durations);
+    m.resolutions = std::move(resolutions);
+    m.aspect_ratios = {"16:9", "9:16", "1:1"};
+    m.usd_per_second = usd;
+    return m;
+  };
+  c.models.push_back(fal("fal-ai/kling-video/v2.1/master/text-to-video", {"5", "10"}, {}, 0.28));
+  c.models.push_back(fal("fal-ai/veo3", {"4s", "6s", "8s"}, {"720p", "1080p"}, 0.40));
 
   c.job.duration_ms = 3000;
   c.job.eta_factor = 1.0;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1) and Replicate (/replicate/v1) on one loopback port,
+// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal) and Replicate (/replicate/v1) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
 
 #include <reel_sim/core.hpp>
+#include <reel_sim/fal.hpp>
 #include <reel_sim/lumenfall.hpp>
 #include <reel_sim/replicate.hpp>
 #include <reel_sim/server.hpp>
@@ -44,6 +45,7 @@ public:
         venice_(core_),
         lumenfall_(core_),
         replicate_(core_),
+        fal_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -54,6 +56,7 @@ public:
     media_ = std::make_unique<Server>(io, options.media_port, [this](Request& r) { return on_request(r, true); },
                                       written, options.tls, options.limits);
     core_.media_base = std::string(options.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(media_->port());
+    fal_.base_url = fal_url();
     last_request_ = std::chrono::steady_clock::now();
     if (idle_timeout_.count() > 0) arm_idle_timer();
   }
@@ -68,6 +71,8 @@ public:
   std::string lumenfall_url() const { return base_url() + "/openai/v1"; }
   /// Replicate's API base (the SDK's baseUrl; reel::Replicate's base_url is this without "/v1").
   std::string replicate_url() const { return base_url() + "/replicate/v1"; }
+  /// fal's queue base (`reel::Fal::base_url`): submit is POST {fal_url}/{owner}/{app}.
+  std::string fal_url() const { return base_url() + "/fal"; }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
@@ -104,11 +109,13 @@ private:
     if (request.parse_status != 0) {
       if (path.rfind("/openai/v1/", 0) == 0) return lumenfall::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/replicate/", 0) == 0) return replicate::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/fal/", 0) == 0) return fal::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
     if (path.rfind("/openai/v1/", 0) == 0) return lumenfall_.handle(request, path.substr(10));
     if (path.rfind("/replicate/", 0) == 0) return replicate_.handle(request, path.substr(10));
+    if (path.rfind("/fal/", 0) == 0) return fal_.handle(request, path.substr(4));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -127,6 +134,10 @@ private:
     if (path.rfind("/replicate/stream/", 0) == 0) return replicate_.stream(request, std::string(path.substr(18)));
     if (path.rfind("/replicate/", 0) == 0 && path.size() > 11 + 11 && path.substr(path.size() - 11) == "/output.mp4") {
       return replicate_.media(request, std::string(path.substr(11, path.size() - 22)));
+    }
+    if (path.rfind("/fal/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 11) == "/output.mp4") {
+      if (request.method != "GET" && request.method != "HEAD") return bucket_reply(405, "fal.media");
+      return fal_.media(request, std::string(path.substr(11, path.size() - 22)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -197,6 +208,7 @@ private:
   venice::Api venice_;
   lumenfall::Api lumenfall_;
   replicate::Api replicate_;
+  fal::Api fal_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
