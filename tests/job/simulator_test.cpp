@@ -8,7 +8,9 @@
 #include <reel/engine/batch.hpp>
 #include <reel/engine/runner.hpp>
 #include <reel/engine/video_job.hpp>
+#include <reel/providers/fal.hpp>
 #include <reel/providers/lumenfall.hpp>
+#include <reel/providers/replicate.hpp>
 #include <reel/providers/venice.hpp>
 
 #include <simulator/sim_test_support.hpp>
@@ -26,7 +28,10 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -420,6 +425,85 @@ TEST(JobOnSimulator, HundredConcurrentJobsWithinVeniceLimits) {
   }
   EXPECT_EQ(too_many, 0);
   EXPECT_EQ(c.requests_after_cleanup, 0);
+}
+
+
+// One JobRunner, four providers, 25 jobs each, all at once: every job succeeds, each prompt is
+// created once, and no provider answers 429 (Venice and Replicate have documented limits, which
+// the accounts pace; fal and Lumenfall document none and the simulator sets none).
+TEST(JobOnSimulator, HundredConcurrentJobsOverFourProvidersOnOneRunner) {
+  World w;
+  using FalJob = reel::VideoJob<reel::Fal, reel::http::Client>;
+  using ReplicateJob = reel::VideoJob<reel::Replicate, reel::http::Client>;
+  reel::job::Account fal_account{reel::steady_clock(), reel::Fal::default_limits()};
+  reel::job::Account replicate_account{reel::steady_clock(), reel::Replicate::default_limits()};
+  reel::Fal fal{"test-key", w.sim.sim->fal_url()};
+  reel::Replicate replicate{"test-key", w.sim.sim->base_url() + "/replicate"};
+  replicate.prefer_wait = 1;  // sync mode, held at most a second
+
+  constexpr int per_provider = 25;
+  // The runner keeps references to the jobs and requests: they live here until it ends.
+  std::vector<std::unique_ptr<VeniceJob>> venice_jobs;
+  std::vector<std::unique_ptr<LumenfallJob>> lumenfall_jobs;
+  std::vector<std::unique_ptr<FalJob>> fal_jobs;
+  std::vector<std::unique_ptr<ReplicateJob>> replicate_jobs;
+  std::vector<reel::venice::QueueRequest> venice_requests;
+  std::vector<reel::lumenfall::CreateRequest> lumenfall_requests;
+  std::vector<reel::Fal::Request> fal_requests;
+  std::vector<reel::Replicate::Request> replicate_requests;
+  for (int i = 0; i < per_provider; ++i) {
+    venice_requests.push_back(venice_request("venice " + std::to_string(i)));
+    lumenfall_requests.push_back(lumenfall_request("lumenfall " + std::to_string(i)));
+    const reel::VideoRequest fal_neutral{.model = "fal-ai/kling-video/v2.1/master/text-to-video",
+                                         .prompt = "fal " + std::to_string(i), .duration_seconds = 5};
+    fal_requests.push_back(reel::Fal::native(fal_neutral));
+    const reel::VideoRequest replicate_neutral{.model = "google/veo-3-fast", .prompt = "replicate " + std::to_string(i),
+                                               .duration_seconds = 4, .resolution = "720p"};
+    replicate_requests.push_back(reel::Replicate::native(replicate_neutral));
+  }
+  reel::JobOptions options = w.options();
+  options.deadline = reel::steady_clock().now() + 200s;
+  options.poll = reel::policy::FixedInterval{1s};
+  std::vector<reel::job::Outcome> outcomes;
+  outcomes.reserve(4 * per_provider);
+  auto done = [&outcomes](reel::job::Outcome o) { outcomes.push_back(std::move(o)); };
+  reel::JobRunner runner(reel::steady_clock());
+  for (int i = 0; i < per_provider; ++i) {
+    const auto out = [&](const char* p) { return w.dir / (std::string(p) + "-" + std::to_string(i) + ".mp4"); };
+    venice_jobs.push_back(std::make_unique<VeniceJob>(w.http, w.venice(), w.venice_account, options));
+    runner.add(*venice_jobs.back(), venice_requests[static_cast<std::size_t>(i)], out("venice"), done);
+    lumenfall_jobs.push_back(std::make_unique<LumenfallJob>(w.http, w.lumenfall(), w.lumenfall_account, options));
+    runner.add(*lumenfall_jobs.back(), lumenfall_requests[static_cast<std::size_t>(i)], out("lumenfall"), done);
+    fal_jobs.push_back(std::make_unique<FalJob>(w.http, fal, fal_account, options));
+    runner.add(*fal_jobs.back(), fal_requests[static_cast<std::size_t>(i)], out("fal"), done);
+    replicate_jobs.push_back(std::make_unique<ReplicateJob>(w.http, replicate, replicate_account, options));
+    runner.add(*replicate_jobs.back(), replicate_requests[static_cast<std::size_t>(i)], out("replicate"), done);
+  }
+  w.run([&]() -> asio::awaitable<int> {
+    co_await runner.run();
+    co_return 0;
+  }());
+  ASSERT_EQ(outcomes.size(), 4u * per_provider);
+  std::map<std::string, int> ok;
+  for (const auto& outcome : outcomes) {
+    if (outcome.ok()) {
+      ++ok[outcome.handle.provider];
+      EXPECT_EQ(read_file(outcome.file), std::string(reel_sim::sample_mp4())) << outcome.handle.provider;
+    } else {
+      ADD_FAILURE() << outcome.handle.provider << " " << outcome.error.message();
+    }
+  }
+  for (const char* p : {"venice", "lumenfall", "fal", "replicate"}) EXPECT_EQ(ok[p], per_provider) << p;
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_created, 4 * per_provider);
+  EXPECT_EQ(c.jobs_created_by_prompt.size(), 4u * per_provider);
+  for (const auto& [prompt, n] : c.jobs_created_by_prompt) EXPECT_EQ(n, 1) << prompt;  // no duplicate creates
+  std::int64_t too_many = 0;
+  for (const auto& [key, n] : c.requests) {
+    if (key.ends_with(" 429")) too_many += n;
+  }
+  EXPECT_EQ(too_many, 0);
+  EXPECT_EQ(c.media_requests_with_authorization, 0);
 }
 
 }  // namespace

@@ -109,6 +109,15 @@ reel::VideoRequest venice_request() {
 reel::VideoRequest lumenfall_request() {
   return reel::VideoRequest{.model = "sora-2", .prompt = "A capybara in a hot spring", .duration_seconds = 4};
 }
+// A request each provider's simulated models take.
+reel::VideoRequest request_for(std::string_view provider) {
+  if (provider == "venice") return venice_request();
+  if (provider == "fal") {
+    return reel::VideoRequest{.model = "fal-ai/kling-video/v2.1/master/text-to-video", .prompt = "A fox in snow", .duration_seconds = 5};
+  }
+  if (provider == "replicate") return reel::VideoRequest{.model = "google/veo-3-fast", .prompt = "A kite over dunes", .duration_seconds = 4};
+  return lumenfall_request();
+}
 
 TEST(Session, GeneratesAVideoWithTheDefaultToken) {
   World w;
@@ -314,18 +323,22 @@ TEST(Connect, ChoosesTheProviderByName) {
   World w;
   for (const std::string_view name : reel::Providers::names) {
     reel::ConnectOptions options;
-    options.base_url = name == "venice" ? w.sim.sim->venice_url() : w.sim.sim->lumenfall_url();
+    // OpenAiVideos speaks the OpenAI shape the simulator serves for Lumenfall.
+    options.base_url = name == "venice"      ? w.sim.sim->venice_url()
+                       : name == "fal"       ? w.sim.sim->fal_url()
+                       : name == "replicate" ? w.sim.sim->base_url() + "/replicate"
+                                             : w.sim.sim->lumenfall_url();
     options.session = World::options();
     auto session = reel::connect(w.http, name, "test-key", options);
     ASSERT_TRUE(session) << session.error().message();
     EXPECT_EQ(session->provider(), name);
     EXPECT_EQ(session->base_url(), options.base_url);
-    const reel::VideoRequest request = name == "venice" ? venice_request() : lumenfall_request();
+    const reel::VideoRequest request = request_for(name);
     const reel::Outcome o = w.run(session->generate(request, w.dir / (std::string(name) + ".mp4")));
     EXPECT_TRUE(o.ok()) << name << ": " << o.error.message();
     EXPECT_EQ(o.handle.provider, name);
   }
-  EXPECT_EQ(w.sim.counters().jobs_created, 2);
+  EXPECT_EQ(w.sim.counters().jobs_created, static_cast<std::int64_t>(std::size(reel::Providers::names)));
 }
 
 TEST(Connect, AnUnknownNameIsATypedError) {
