@@ -271,7 +271,8 @@ TEST(RunwayStatus, FreshTaskNotFoundIsPolledAgain) {
   fresh.created_at = now_s();
   auto s = Runway::on_status(response(404, R"({"error":"Task not found"})"), fresh);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->phase, Phase::queued);
+  EXPECT_EQ(s->phase, Phase::running);
+  EXPECT_FALSE(s->unknown_status);
 
   auto old = Runway::on_status(response(404, R"({"error":"Task not found"})"), handle());
   ASSERT_FALSE(old);

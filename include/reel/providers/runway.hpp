@@ -235,11 +235,13 @@ struct Runway {
   static bool status_body_is_video(const http::ResponseHead&) { return false; }
 
   /// Reads a task. A 404 within `runway::fresh_task_grace_seconds` of `h.created_at` is a task
-  /// Runway has not made visible yet: queued, polled again (later it is `job_not_found`).
+  /// Runway has not made visible yet: running, polled again (later it is `job_not_found`).
   static Result<job::Status, job::JobError> on_status(const http::Response& r, const job::JobHandle& h) {
     if (r.head.status == 404 && is_fresh(h, providers::unix_seconds(std::chrono::system_clock::now()))) {
+      // Runway makes a new task readable a moment after its create answered: such a 404 is read
+      // as running (not job_not_found), and the job polls again at its usual pace.
       job::Status s;
-      s.phase = job::Phase::queued;
+      s.phase = job::Phase::running;
       return s;
     }
     if (r.head.status != 200) return fail(error_of(r));
