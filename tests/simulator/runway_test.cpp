@@ -175,6 +175,23 @@ TEST(Runway, DeleteCancelsARunningTaskAndDeletesAnEndedOne) {
   EXPECT_EQ(counters.jobs_deleted, 1);
 }
 
+TEST(Runway, OverAModelsCapacityATaskWaitsAsThrottled) {
+  Options o;
+  o.config.job.duration_ms = 60'000;
+  for (auto& m : o.config.models) {
+    if (m.provider == "runway") m.capacity = 1;
+  }
+  SimFixture f(std::move(o));
+  const std::string first = text_at(create(f).body, {"id"});
+  const std::string second = text_at(create(f).body, {"id"});
+  EXPECT_EQ(text_at(task(f, first).body, {"status"}), "RUNNING");
+  const auto waiting = task(f, second);
+  EXPECT_EQ(text_at(waiting.body, {"status"}), "THROTTLED") << waiting.body;
+  EXPECT_EQ(status_of(waiting).phase, reel::job::Phase::queued);
+  EXPECT_EQ(task(f, first, "DELETE").head.status, 204);
+  EXPECT_EQ(text_at(task(f, second).body, {"status"}), "RUNNING");  // the slot freed
+}
+
 TEST(Runway, FaultRulesApplyToRunwayEndpoints) {
   SimFixture f(polls_options(1));
   f.rules(R"([{"match":{"endpoint":"runway.status"},"times":1,"fault":{"status":503,"message":"overloaded"}}])");
