@@ -34,7 +34,7 @@ struct JobSpec {
 /// A model one of the providers offers.
 struct ModelConfig {
   std::string id;
-  std::string provider;  ///< "venice", "lumenfall", "fal" or "replicate"
+  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate" or "runway"
   std::string name;
   std::string model_type = "text-to-video";  ///< "text-to-video", "image-to-video", "video"
   std::vector<std::string> durations;        ///< Venice "5s"; Lumenfall seconds "4"
@@ -239,6 +239,21 @@ inline Config default_config() {
   c.models.push_back(fal("fal-ai/kling-video/v2.1/master/text-to-video", {"5", "10"}, {}, 0.28));
   c.models.push_back(fal("fal-ai/veo3", {"4s", "6s", "8s"}, {"720p", "1080p"}, 0.40));
 
+  // Runway models: durations in seconds, pixel ratios.
+  auto runway = [&](std::string id, std::string type, std::vector<std::string> durations, double usd) {
+    ModelConfig m;
+    m.id = std::move(id);
+    m.provider = "runway";
+    m.name = m.id;
+    m.model_type = std::move(type);
+    m.durations = std::move(durations);
+    m.aspect_ratios = {"1280:720", "720:1280", "1104:832", "832:1104", "960:960", "1584:672"};
+    m.prompt_character_limit = 1000;
+    m.usd_per_second = usd;
+    return m;
+  };
+  c.models.push_back(runway("gen4.5", "text-to-video", {"5", "10"}, 0.12));
+  c.models.push_back(runway("gen4_turbo", "image-to-video", {"5", "10"}, 0.05));
   c.job.duration_ms = 3000;
   c.job.eta_factor = 1.0;
   c.blocked_terms = {"[blocked]"};

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal) and Replicate (/replicate/v1) on one loopback port,
+// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal), Replicate (/replicate/v1) and Runway (/runway/v1) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
@@ -8,6 +8,7 @@
 #include <reel_sim/fal.hpp>
 #include <reel_sim/lumenfall.hpp>
 #include <reel_sim/replicate.hpp>
+#include <reel_sim/runway.hpp>
 #include <reel_sim/server.hpp>
 #include <reel_sim/venice.hpp>
 
@@ -46,6 +47,7 @@ public:
         lumenfall_(core_),
         replicate_(core_),
         fal_(core_),
+        runway_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -73,6 +75,8 @@ public:
   std::string replicate_url() const { return base_url() + "/replicate/v1"; }
   /// fal's queue base (`reel::Fal::base_url`): submit is POST {fal_url}/{owner}/{app}.
   std::string fal_url() const { return base_url() + "/fal"; }
+  /// Runway's API origin (`reel::Runway::base_url`): paths start with /v1.
+  std::string runway_url() const { return base_url() + "/runway"; }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
@@ -110,12 +114,14 @@ private:
       if (path.rfind("/openai/v1/", 0) == 0) return lumenfall::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/replicate/", 0) == 0) return replicate::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/fal/", 0) == 0) return fal::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/runway/", 0) == 0) return runway::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
     if (path.rfind("/openai/v1/", 0) == 0) return lumenfall_.handle(request, path.substr(10));
     if (path.rfind("/replicate/", 0) == 0) return replicate_.handle(request, path.substr(10));
     if (path.rfind("/fal/", 0) == 0) return fal_.handle(request, path.substr(4));
+    if (path.rfind("/runway/", 0) == 0) return runway_.handle(request, path.substr(7));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -134,6 +140,9 @@ private:
     if (path.rfind("/replicate/stream/", 0) == 0) return replicate_.stream(request, std::string(path.substr(18)));
     if (path.rfind("/replicate/", 0) == 0 && path.size() > 11 + 11 && path.substr(path.size() - 11) == "/output.mp4") {
       return replicate_.media(request, std::string(path.substr(11, path.size() - 22)));
+    }
+    if (path.rfind("/runway/", 0) == 0 && path.size() > 8 + 11 && path.substr(path.size() - 11) == "/output.mp4") {
+      return runway_.media(request, std::string(path.substr(8, path.size() - 19)));
     }
     if (path.rfind("/fal/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 11) == "/output.mp4") {
       if (request.method != "GET" && request.method != "HEAD") return bucket_reply(405, "fal.media");
@@ -209,6 +218,7 @@ private:
   lumenfall::Api lumenfall_;
   replicate::Api replicate_;
   fal::Api fal_;
+  runway::Api runway_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
