@@ -212,7 +212,7 @@ TEST(LumaCreated, ServerErrorOrIdlessAnswerIsAmbiguous) {
     EXPECT_TRUE(contains(r.error().provider.message, "Internal Server Error"));
     EXPECT_TRUE(h.job_id.empty());
   }
-  for (const std::string body : {std::string(R"({"state":"queued"})"), std::string(R"({"id":"","state":"queued"})"),
+  for (const std::string& body : {std::string(R"({"state":"queued"})"), std::string(R"({"id":"","state":"queued"})"),
                                  std::string(R"({"id":"../../credits?x=","state":"queued"})"), std::string("not json"),
                                  std::string(R"({"id":42})")}) {
     JobHandle h;
@@ -293,7 +293,7 @@ TEST(LumaStatus, OddAnswers) {
   EXPECT_EQ(errc(f.error), Errc::failed_at_provider);
   EXPECT_TRUE(contains(f.error.provider.message, "failure_reason"));
   // completed without assets, with assets but no video, with a non-URL video
-  for (const std::string extra : {std::string(), std::string(R"("assets":{"image":"https://x/t.jpg"})"),
+  for (const std::string& extra : {std::string(), std::string(R"("assets":{"image":"https://x/t.jpg"})"),
                                   std::string(R"("assets":{"video":""})"), std::string(R"("assets":{"video":"file:///etc/passwd"})")}) {
     std::string body = generation("completed");
     if (!extra.empty()) body.replace(body.find(R"("assets":null)"), 13, extra);
