@@ -132,6 +132,7 @@ TEST(LumaRequests, NativeOnlyFieldsAreWritten) {
   reel::luma::Keyframes k;
   k.frame1 = reel::luma::Keyframe{"generation", std::nullopt, "prev-gen-id"};
   r.keyframes = k;
+  r.concepts = std::vector<reel::luma::Concept>{{"dolly_zoom"}};
   const auto body = body_json(luma().create_request(r, JobHandle{}));
   EXPECT_EQ(boolean(body, "loop"), true);
   EXPECT_EQ(str(body, "callback_url"), "https://hooks.example.com/luma?secret=s");
@@ -140,6 +141,11 @@ TEST(LumaRequests, NativeOnlyFieldsAreWritten) {
   EXPECT_EQ(str(*frame1, "type"), "generation");
   EXPECT_EQ(str(*frame1, "id"), "prev-gen-id");
   EXPECT_EQ(frame1->find("url"), nullptr);
+  const auto* concepts = body.find("concepts");
+  ASSERT_NE(concepts, nullptr);
+  ASSERT_TRUE(concepts->if_array());
+  ASSERT_EQ(concepts->if_array()->size(), 1u);
+  EXPECT_EQ(str((*concepts->if_array())[0], "key"), "dolly_zoom");
 }
 
 TEST(LumaRequests, WarningsForWhatLumaCannotTakeAsGiven) {
@@ -173,6 +179,7 @@ TEST(LumaRequests, StatusAndCancelUseTheIdOnTheBaseUrl) {
   EXPECT_EQ(del.method, "DELETE");
   EXPECT_EQ(del.url, generation_url);
   EXPECT_EQ(del.headers.find("Authorization").value_or(""), "Bearer " + key);
+  EXPECT_EQ(del.headers.find("Accept").value_or(""), "*/*");
   EXPECT_TRUE(del.body.empty());
 }
 

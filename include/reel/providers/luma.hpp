@@ -40,6 +40,11 @@ struct Keyframes {
   std::optional<Keyframe> frame1{};
 };
 
+/// A concept (`GET /generations/concepts/list` names the keys).
+struct Concept {
+  std::string key{};
+};
+
 /// The body of `POST /generations/video`. `duration` is "5s" or "9s", `resolution` "540p",
 /// "720p", "1080p" or "4k"; absent members are left out.
 struct CreateRequest {
@@ -50,6 +55,8 @@ struct CreateRequest {
   std::optional<std::string> resolution{};
   std::optional<bool> loop{};
   std::optional<Keyframes> keyframes{};
+  std::optional<std::vector<Concept>> concepts{};
+  /// Luma POSTs the generation here on each update; unsigned (put a secret in the URL).
   std::optional<std::string> callback_url{};
 };
 
@@ -156,9 +163,11 @@ struct Luma {
   http::Request status_request(const job::JobHandle& h) const {
     return providers::plain_request("GET", generation_url(h), api_key);
   }
-  /// `DELETE /generations/{id}`.
+  /// `DELETE /generations/{id}` (no body is answered: any media type accepted).
   http::Request cancel_request(const job::JobHandle& h) const {
-    return providers::plain_request("DELETE", generation_url(h), api_key);
+    http::Request r = providers::plain_request("DELETE", generation_url(h), api_key);
+    r.headers.set("Accept", "*/*");
+    return r;
   }
   /// GET of the video (Luma's CDN), without Authorization.
   static http::Request download_request(const std::string& url) { return providers::media_request("GET", url); }
