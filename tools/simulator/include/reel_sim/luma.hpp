@@ -209,7 +209,10 @@ private:
     core_.bill(job, cost);
     requests_[job.id] = echo;
     if (const auto status = core_.create_error("luma")) return gateway_reply(*status, endpoint);
-    r = json_reply(201, generation(job, SteadyClock::now()));
+    // A new generation is announced as queued (as Luma does), even when a slot is free at once.
+    Generation g = generation(job, SteadyClock::now());
+    if (g.state == "dreaming") g.state = "queued";
+    r = json_reply(201, g);
     if (f) apply_fault(r, *f, [&](int st, const std::string& msg) { return error(st, msg, endpoint); });
     return r;
   }
