@@ -231,6 +231,22 @@ TEST(LumaJob, FailedGenerationIsAFailedOutcomeWithTheReason) {
   EXPECT_FALSE(std::filesystem::exists(w.dir / "f.mp4"));
 }
 
+TEST(LumaJob, AGatewayErrorAfterTheCreateIsAmbiguousAndNotResent) {
+  Options o = polls_options(1);
+  o.config.drift.create_error_status = 502;
+  World w(std::move(o));
+  LumaJob job(w.http, w.luma(), w.account, World::options());
+  const auto out = w.run(go(job, luma_request(), w.dir / "a.mp4"));
+  EXPECT_EQ(out.kind, OutcomeKind::ambiguous);
+  EXPECT_TRUE(out.handle.job_id.empty());
+  EXPECT_EQ(out.error.code, reel::job::Errc::ambiguous_submit);
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_created, 1);
+  EXPECT_EQ(count(c, "luma.create 502"), 1);
+  EXPECT_EQ(count(c, "luma.create 201"), 0);
+  EXPECT_FALSE(std::filesystem::exists(w.dir / "a.mp4"));
+}
+
 TEST(LumaJob, CancelDeletesTheGenerationAtLuma) {
   Options o;
   o.config.job.duration_ms = 60'000;
