@@ -34,7 +34,7 @@ struct JobSpec {
 /// A model one of the providers offers.
 struct ModelConfig {
   std::string id;
-  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate" or "runway"
+  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate", "runway" or "luma"
   std::string name;
   std::string model_type = "text-to-video";  ///< "text-to-video", "image-to-video", "video"
   std::vector<std::string> durations;        ///< Venice "5s"; Lumenfall seconds "4"
@@ -238,6 +238,20 @@ inline Config default_config() {
   };
   c.models.push_back(fal("fal-ai/kling-video/v2.1/master/text-to-video", {"5", "10"}, {}, 0.28));
   c.models.push_back(fal("fal-ai/veo3", {"4s", "6s", "8s"}, {"720p", "1080p"}, 0.40));
+  // Luma Dream Machine models (the SDK's create union).
+  auto luma = [&](std::string id, double usd) {
+    ModelConfig m;
+    m.id = std::move(id);
+    m.provider = "luma";
+    m.name = m.id;
+    m.durations = {"5s", "9s"};
+    m.resolutions = {"540p", "720p", "1080p", "4k"};
+    m.aspect_ratios = {"1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"};
+    m.usd_per_second = usd;
+    return m;
+  };
+  c.models.push_back(luma("ray-2", 0.10));
+  c.models.push_back(luma("ray-flash-2", 0.04));
 
   // Runway models: durations in seconds, pixel ratios.
   auto runway = [&](std::string id, std::string type, std::vector<std::string> durations, double usd) {

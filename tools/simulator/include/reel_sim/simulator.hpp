@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
-// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal), Replicate (/replicate/v1) and Runway (/runway/v1) on one loopback port,
+// The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal), Replicate (/replicate/v1),
+// Runway (/runway/v1) and Luma (/luma) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
 
 #include <reel_sim/core.hpp>
 #include <reel_sim/fal.hpp>
+#include <reel_sim/luma.hpp>
 #include <reel_sim/lumenfall.hpp>
 #include <reel_sim/replicate.hpp>
 #include <reel_sim/runway.hpp>
@@ -48,6 +50,7 @@ public:
         replicate_(core_),
         fal_(core_),
         runway_(core_),
+        luma_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -77,6 +80,8 @@ public:
   std::string fal_url() const { return base_url() + "/fal"; }
   /// Runway's API origin (`reel::Runway::base_url`): paths start with /v1.
   std::string runway_url() const { return base_url() + "/runway"; }
+  /// Luma's origin (`reel::Luma::base_url`): create is POST {luma_url}/dream-machine/v1/generations/video.
+  std::string luma_url() const { return base_url() + "/luma"; }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
@@ -115,6 +120,7 @@ private:
       if (path.rfind("/replicate/", 0) == 0) return replicate::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/fal/", 0) == 0) return fal::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/runway/", 0) == 0) return runway::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/luma/", 0) == 0) return luma::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
@@ -122,6 +128,7 @@ private:
     if (path.rfind("/replicate/", 0) == 0) return replicate_.handle(request, path.substr(10));
     if (path.rfind("/fal/", 0) == 0) return fal_.handle(request, path.substr(4));
     if (path.rfind("/runway/", 0) == 0) return runway_.handle(request, path.substr(7));
+    if (path.rfind("/luma/", 0) == 0) return luma_.handle(request, path.substr(5));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -147,6 +154,9 @@ private:
     if (path.rfind("/fal/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 11) == "/output.mp4") {
       if (request.method != "GET" && request.method != "HEAD") return bucket_reply(405, "fal.media");
       return fal_.media(request, std::string(path.substr(11, path.size() - 22)));
+    }
+    if (path.rfind("/luma/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 10) == "/video.mp4") {
+      return luma_.media(request, std::string(path.substr(12, path.size() - 22)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -219,6 +229,7 @@ private:
   replicate::Api replicate_;
   fal::Api fal_;
   runway::Api runway_;
+  luma::Api luma_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: BSL-1.0
+// The simulator's Luma Dream Machine API (/luma): its wire format checked with raw HTTP (create,
+// state through queued/dreaming/completed, failed with failure_reason, DELETE, media without the
+// key, error shapes, faults), then whole reel::Luma jobs against it with VideoJob (submit, poll,
+// download equal to the served video, cancel).
+#include "sim_test_support.hpp"
+
+#include <job/run_support.hpp>
+
+#include <reel/engine/video_job.hpp>
+#include <reel/http/client.hpp>
+#include <reel/providers/luma.hpp>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using reel::job::OutcomeKind;
+using reel_sim::Options;
+using reel_sim::test::SimFixture;
+using reel_sim::test::polls_options;
+using reel_sim::test::text_at;
+
+const std::string create_body = R"({"model":"ray-2","prompt":"A capybara in a hot spring","duration":"5s","aspect_ratio":"16:9"})";
+
+std::string generations(SimFixture& f) { return f.sim->luma_url() + "/dream-machine/v1/generations"; }
+
+std::int64_t count(const reel_sim::Counters& c, const std::string& key) {
+  const auto it = c.requests.find(key);
+  return it == c.requests.end() ? 0 : it->second;
+}
+
+std::string created_id(SimFixture& f, const std::string& body = create_body) {
+  const auto r = f.call("POST", generations(f) + "/video", body);
+  EXPECT_EQ(r.head.status, 201) << r.body;
+  return text_at(r.body, {"id"});
+}
+
+TEST(Luma, CreateAnswersAQueuedGeneration) {
+  SimFixture f(polls_options(2));
+  const auto r = f.call("POST", generations(f) + "/video", create_body);
+  ASSERT_EQ(r.head.status, 201) << r.body;
+  EXPECT_EQ(text_at(r.body, {"state"}), "queued");
+  EXPECT_EQ(text_at(r.body, {"generation_type"}), "video");
+  EXPECT_EQ(text_at(r.body, {"model"}), "ray-2");
+  EXPECT_EQ(text_at(r.body, {"request", "prompt"}), "A capybara in a hot spring");
+  EXPECT_EQ(text_at(r.body, {"request", "duration"}), "5s");
+  EXPECT_EQ(text_at(r.body, {"assets"}), "<absent>");
+  EXPECT_TRUE(reel::Luma::is_id(text_at(r.body, {"id"})));
+  EXPECT_EQ(count(f.counters(), "luma.create 201"), 1);
+}
+
+TEST(Luma, StateGoesQueuedDreamingCompletedAndTheVideoNeedsNoKey) {
+  SimFixture f(polls_options(2));
+  const std::string id = created_id(f);
+  std::vector<std::string> states;
+  std::string video;
+  for (int i = 0; i < 4 && video.empty(); ++i) {
+    const auto s = f.call("GET", generations(f) + "/" + id);
+    ASSERT_EQ(s.head.status, 200) << s.body;
+    states.push_back(text_at(s.body, {"state"}));
+    if (states.back() == "completed") video = text_at(s.body, {"assets", "video"});
+  }
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.front(), "dreaming");
+  EXPECT_EQ(states.back(), "completed");
+  ASSERT_EQ(video.rfind(f.sim->media_url() + "/luma/files/", 0), 0U) << video;
+  const auto m = f.call("GET", video, "", "");
+  ASSERT_EQ(m.head.status, 200);
+  EXPECT_TRUE(m.body == reel_sim::sample_mp4());
+  const auto c = f.counters();
+  EXPECT_EQ(count(c, "luma.media 200"), 1);
+  EXPECT_EQ(c.media_requests_with_authorization, 0);
+  EXPECT_EQ(f.call("GET", f.sim->media_url() + "/luma/files/unknown/video.mp4", "", "").head.status, 404);
+}
+
+TEST(Luma, FailedGenerationSaysWhy) {
+  SimFixture f(polls_options(1));
+  const std::string id = created_id(f, R"({"model":"ray-flash-2","prompt":"[fail] a storm"})");
+  const auto s = f.call("GET", generations(f) + "/" + id);
+  ASSERT_EQ(s.head.status, 200) << s.body;
+  EXPECT_EQ(text_at(s.body, {"state"}), "failed");
+  EXPECT_NE(text_at(s.body, {"failure_reason"}), "<absent>");
+  EXPECT_EQ(text_at(s.body, {"assets"}), "<absent>");
+}
+
+TEST(Luma, DeleteStopsAndRemovesTheGeneration) {
+  Options o;
+  o.config.job.duration_ms = 60'000;
+  SimFixture f(std::move(o));
+  const std::string id = created_id(f);
+  const auto d = f.call("DELETE", generations(f) + "/" + id);
+  EXPECT_EQ(d.head.status, 204) << d.body;
+  EXPECT_TRUE(d.body.empty());
+  EXPECT_EQ(f.call("GET", generations(f) + "/" + id).head.status, 404);
+  EXPECT_EQ(f.call("DELETE", generations(f) + "/" + id).head.status, 404);
+  const auto c = f.counters();
+  EXPECT_EQ(c.jobs_cancelled, 1);
+  EXPECT_TRUE(c.jobs.at(0).cancelled);
+  EXPECT_EQ(count(c, "luma.cancel 204"), 1);
+}
+
+TEST(Luma, BadRequestsGetTypedDetailErrors) {
+  SimFixture f;
+  const std::string url = generations(f) + "/video";
+  const auto no_key = f.call("POST", url, create_body, "");
+  EXPECT_EQ(no_key.head.status, 401);
+  EXPECT_NE(text_at(no_key.body, {"detail"}), "<absent>");
+  EXPECT_EQ(f.call("POST", url, "{not json").head.status, 400);
+  EXPECT_EQ(f.call("POST", url, R"({"model":"ray-2"})").head.status, 422);
+  EXPECT_EQ(f.call("POST", url, R"({"model":"ray-9","prompt":"x"})").head.status, 422);
+  const auto bad_duration = f.call("POST", url, R"({"model":"ray-2","prompt":"x","duration":"7s"})");
+  EXPECT_EQ(bad_duration.head.status, 422);
+  EXPECT_NE(text_at(bad_duration.body, {"detail"}).find("duration"), std::string::npos) << bad_duration.body;
+  EXPECT_EQ(f.call("POST", url, R"({"model":"ray-2","prompt":"[blocked] x"})").head.status, 400);
+  EXPECT_EQ(f.call("GET", url).head.status, 405);
+  EXPECT_EQ(f.call("GET", generations(f) + "/nope").head.status, 404);
+  EXPECT_EQ(f.call("GET", f.sim->luma_url() + "/dream-machine/v1/other").head.status, 404);
+  EXPECT_EQ(f.counters().jobs_created, 0);
+}
+
+TEST(Luma, FaultRulesApplyToItsEndpoints) {
+  SimFixture f(polls_options(1));
+  f.rules(R"([{"match":{"endpoint":"luma.status"},"times":1,"fault":{"status":503}}])");
+  const std::string id = created_id(f);
+  const auto first = f.call("GET", generations(f) + "/" + id);
+  EXPECT_EQ(first.head.status, 503);
+  EXPECT_NE(text_at(first.body, {"detail"}), "<absent>");
+  EXPECT_EQ(f.call("GET", generations(f) + "/" + id).head.status, 200);
+  EXPECT_EQ(count(f.counters(), "luma.status 503"), 1);
+}
+
+// ---- whole reel::Luma jobs ------------------------------------------------------------------
+
+using LumaJob = reel::VideoJob<reel::Luma, reel::http::Client>;
+
+/// A simulator, a client on this thread's io_context, an account, a directory.
+struct World {
+  explicit World(Options options = polls_options(2)) : sim(std::move(options)) {
+    static int n = 0;
+    dir = std::filesystem::temp_directory_path() / ("reel-luma-sim-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::create_directories(dir);
+  }
+  ~World() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  static reel::JobOptions options() {
+    reel::JobOptions o;
+    o.poll = reel::policy::FixedInterval{50ms};
+    o.poll_bounds = {10ms, 1s};
+    o.retry = reel::policy::RetryPolicy{5, 50ms, 2.0, 400ms, 0.0};
+    o.deadline = reel::steady_clock().now() + 60s;
+    return o;
+  }
+  reel::Luma luma() {
+    reel::Luma l;
+    l.api_key = "test-key";
+    l.base_url = sim.sim->luma_url();
+    return l;
+  }
+
+  template <class T>
+  T run(asio::awaitable<T> task) {
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(task), reel_test::store_into(out));
+    io.restart();
+    io.run();
+    EXPECT_TRUE(out.has_value());
+    return std::move(*out);
+  }
+
+  SimFixture sim;
+  asio::io_context io;
+  reel::http::Client http{io.get_executor()};
+  reel::job::Account account{reel::steady_clock(), reel::Luma::default_limits()};
+  std::filesystem::path dir;
+};
+
+reel::luma::CreateRequest luma_request(std::string prompt = "A capybara in a hot spring") {
+  reel::luma::CreateRequest r;
+  r.model = "ray-2";
+  r.prompt = std::move(prompt);
+  r.duration = "5s";
+  r.aspect_ratio = "16:9";
+  return r;
+}
+
+asio::awaitable<reel::job::Outcome> go(LumaJob& job, reel::luma::CreateRequest r, std::filesystem::path out) {
+  co_return co_await job.generate(r, out);
+}
+
+TEST(LumaJob, GenerateSubmitsPollsAndDownloadsTheServedVideoWithoutTheKey) {
+  World w(polls_options(3));
+  LumaJob job(w.http, w.luma(), w.account, World::options());
+  const auto o = w.run(go(job, luma_request(), w.dir / "l.mp4"));
+  ASSERT_EQ(o.kind, OutcomeKind::succeeded) << o.error.message();
+  EXPECT_TRUE(reel_test::read_file(o.file) == reel_sim::sample_mp4());
+  EXPECT_EQ(o.bytes, reel_sim::sample_mp4().size());
+  EXPECT_EQ(o.polls, 3);
+  EXPECT_EQ(o.handle.provider, "luma");
+  EXPECT_FALSE(o.handle.job_id.empty());
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_created, 1);
+  EXPECT_EQ(count(c, "luma.create 201"), 1);
+  EXPECT_EQ(count(c, "luma.status 200"), 3);
+  EXPECT_EQ(count(c, "luma.media 200"), 1);
+  EXPECT_EQ(c.media_requests_with_authorization, 0);
+  EXPECT_EQ(c.jobs.at(0).download_fetches, 1);
+}
+
+TEST(LumaJob, FailedGenerationIsAFailedOutcomeWithTheReason) {
+  World w(polls_options(1));
+  LumaJob job(w.http, w.luma(), w.account, World::options());
+  const auto o = w.run(go(job, luma_request("[fail] a storm"), w.dir / "f.mp4"));
+  EXPECT_EQ(o.kind, OutcomeKind::failed);
+  EXPECT_FALSE(o.handle.job_id.empty());
+  EXPECT_FALSE(std::filesystem::exists(w.dir / "f.mp4"));
+}
+
+TEST(LumaJob, AGatewayErrorAfterTheCreateIsAmbiguousAndNotResent) {
+  Options o = polls_options(1);
+  o.config.drift.create_error_status = 502;
+  World w(std::move(o));
+  LumaJob job(w.http, w.luma(), w.account, World::options());
+  const auto out = w.run(go(job, luma_request(), w.dir / "a.mp4"));
+  EXPECT_EQ(out.kind, OutcomeKind::ambiguous);
+  EXPECT_TRUE(out.handle.job_id.empty());
+  EXPECT_EQ(out.error.code, reel::job::Errc::ambiguous_submit);
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_created, 1);
+  EXPECT_EQ(count(c, "luma.create 502"), 1);
+  EXPECT_EQ(count(c, "luma.create 201"), 0);
+  EXPECT_FALSE(std::filesystem::exists(w.dir / "a.mp4"));
+}
+
+TEST(LumaJob, CancelDeletesTheGenerationAtLuma) {
+  Options o;
+  o.config.job.duration_ms = 60'000;
+  World w(std::move(o));
+  LumaJob job(w.http, w.luma(), w.account, World::options());
+  const bool cancelled = w.run([&]() -> asio::awaitable<bool> {
+    const reel::luma::CreateRequest request = luma_request("to be cancelled");
+    auto submitted = co_await job.submit(request);
+    if (!submitted) co_return false;
+    auto done = co_await job.cancel();
+    co_return static_cast<bool>(done);
+  }());
+  EXPECT_TRUE(cancelled);
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_cancelled, 1);
+  EXPECT_EQ(count(c, "luma.cancel 204"), 1);
+  EXPECT_TRUE(c.jobs.at(0).cancelled);
+}
+
+}  // namespace
