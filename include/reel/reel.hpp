@@ -30,9 +30,11 @@
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/policy/retry.hpp>
 #include <reel/providers/fal.hpp>
+#include <reel/providers/luma.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>
 #include <reel/providers/replicate.hpp>
+#include <reel/providers/runway.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/session/any_session.hpp>

@@ -8,9 +8,13 @@
 #include <reel/engine/batch.hpp>
 #include <reel/engine/runner.hpp>
 #include <reel/engine/video_job.hpp>
+#include <reel/session/any_session.hpp>
 #include <reel/providers/fal.hpp>
+#include <reel/providers/luma.hpp>
 #include <reel/providers/lumenfall.hpp>
+#include <reel/providers/openai_videos.hpp>
 #include <reel/providers/replicate.hpp>
+#include <reel/providers/runway.hpp>
 #include <reel/providers/venice.hpp>
 
 #include <simulator/sim_test_support.hpp>
@@ -28,6 +32,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -428,62 +433,75 @@ TEST(JobOnSimulator, HundredConcurrentJobsWithinVeniceLimits) {
 }
 
 
-// One JobRunner, four providers, 25 jobs each, all at once: every job succeeds, each prompt is
-// created once, and no provider answers 429 (Venice and Replicate have documented limits, which
-// the accounts pace; fal and Lumenfall document none and the simulator sets none).
-TEST(JobOnSimulator, HundredConcurrentJobsOverFourProvidersOnOneRunner) {
-  World w;
-  using FalJob = reel::VideoJob<reel::Fal, reel::http::Client>;
-  using ReplicateJob = reel::VideoJob<reel::Replicate, reel::http::Client>;
-  reel::job::Account fal_account{reel::steady_clock(), reel::Fal::default_limits()};
-  reel::job::Account replicate_account{reel::steady_clock(), reel::Replicate::default_limits()};
-  reel::Fal fal{"test-key", w.sim.sim->fal_url()};
-  reel::Replicate replicate{"test-key", w.sim.sim->base_url() + "/replicate"};
-  replicate.prefer_wait = 1;  // sync mode, held at most a second
-
-  constexpr int per_provider = 25;
-  // The runner keeps references to the jobs and requests: they live here until it ends.
-  std::vector<std::unique_ptr<VeniceJob>> venice_jobs;
-  std::vector<std::unique_ptr<LumenfallJob>> lumenfall_jobs;
-  std::vector<std::unique_ptr<FalJob>> fal_jobs;
-  std::vector<std::unique_ptr<ReplicateJob>> replicate_jobs;
-  std::vector<reel::venice::QueueRequest> venice_requests;
-  std::vector<reel::lumenfall::CreateRequest> lumenfall_requests;
-  std::vector<reel::Fal::Request> fal_requests;
-  std::vector<reel::Replicate::Request> replicate_requests;
-  for (int i = 0; i < per_provider; ++i) {
-    venice_requests.push_back(venice_request("venice " + std::to_string(i)));
-    lumenfall_requests.push_back(lumenfall_request("lumenfall " + std::to_string(i)));
-    const reel::VideoRequest fal_neutral{.model = "fal-ai/kling-video/v2.1/master/text-to-video",
-                                         .prompt = "fal " + std::to_string(i), .duration_seconds = 5};
-    fal_requests.push_back(reel::Fal::native(fal_neutral));
-    const reel::VideoRequest replicate_neutral{.model = "google/veo-3-fast", .prompt = "replicate " + std::to_string(i),
-                                               .duration_seconds = 4, .resolution = "720p"};
-    replicate_requests.push_back(reel::Replicate::native(replicate_neutral));
+/// One provider's share of a shared runner: its traits, its account, and the jobs and native
+/// requests the runner refers to (they live here until it ends).
+template <class P>
+struct Fleet {
+  using Job = reel::VideoJob<P, reel::http::Client>;
+  Fleet(P p, const reel::VideoRequest& neutral, int n) : provider(std::move(p)) {
+    for (int i = 0; i < n; ++i) {
+      reel::VideoRequest r = neutral;
+      r.prompt = std::string(P::name) + " " + std::to_string(i);
+      requests.push_back(P::native(r));
+    }
   }
+  /// Adds the `i`th job to `runner`.
+  template <class Done>
+  void add(reel::JobRunner& runner, reel::http::Client& http, const reel::JobOptions& options,
+           const std::filesystem::path& dir, std::size_t i, Done done) {
+    jobs.push_back(std::make_unique<Job>(http, provider, account, options));
+    runner.add(*jobs.back(), requests[i], dir / (std::string(P::name) + "-" + std::to_string(i) + ".mp4"), done);
+  }
+  P provider;
+  reel::job::Account account{reel::steady_clock(), P::default_limits()};
+  std::vector<typename P::Request> requests;
+  std::vector<std::unique_ptr<Job>> jobs;
+};
+
+// One JobRunner, every registered provider, 25 jobs each, all at once: every job succeeds, each
+// prompt is created once, and no provider answers 429 (Venice and Replicate have documented
+// limits, which the accounts pace; the others document none the simulator enforces).
+TEST(JobOnSimulator, TwentyFiveJobsPerProviderOverEveryProviderOnOneRunner) {
+  World w;
+  constexpr int per_provider = 25;
+  const auto& sim = *w.sim.sim;
+  const auto base = [&](std::string_view name) { return sim.url_for(name); };
+  reel::Replicate replicate{"test-key", base("replicate")};
+  replicate.prefer_wait = 1;  // sync mode, held at most a second
+  Fleet<reel::Venice> venice({"test-key", base("venice")},
+                             {.model = "wan-2.5-preview-text-to-video", .duration_seconds = 5, .aspect_ratio = "16:9"},
+                             per_provider);
+  Fleet<reel::Lumenfall> lumenfall({"test-key", base("lumenfall")}, {.model = "sora-2", .duration_seconds = 4}, per_provider);
+  Fleet<reel::Fal> fal({"test-key", base("fal")}, {.model = "fal-ai/kling-video/v2.1/master/text-to-video", .duration_seconds = 5},
+                       per_provider);
+  Fleet<reel::Replicate> replicates(replicate, {.model = "google/veo-3-fast", .duration_seconds = 4, .resolution = "720p"},
+                                    per_provider);
+  Fleet<reel::OpenAiVideos> openai({"test-key", base("openai")}, {.model = "sora-2", .duration_seconds = 4}, per_provider);
+  Fleet<reel::Runway> runway({"test-key", base("runway")}, {.model = "gen4.5", .duration_seconds = 5}, per_provider);
+  Fleet<reel::Luma> luma({"test-key", base("luma")}, {.model = "ray-2", .duration_seconds = 5}, per_provider);
+  constexpr int providers = 7;
+
   reel::JobOptions options = w.options();
-  options.deadline = reel::steady_clock().now() + 200s;
+  options.deadline = reel::steady_clock().now() + 300s;
   options.poll = reel::policy::FixedInterval{1s};
   std::vector<reel::job::Outcome> outcomes;
-  outcomes.reserve(4 * per_provider);
+  outcomes.reserve(providers * per_provider);
   auto done = [&outcomes](reel::job::Outcome o) { outcomes.push_back(std::move(o)); };
   reel::JobRunner runner(reel::steady_clock());
-  for (int i = 0; i < per_provider; ++i) {
-    const auto out = [&](const char* p) { return w.dir / (std::string(p) + "-" + std::to_string(i) + ".mp4"); };
-    venice_jobs.push_back(std::make_unique<VeniceJob>(w.http, w.venice(), w.venice_account, options));
-    runner.add(*venice_jobs.back(), venice_requests[static_cast<std::size_t>(i)], out("venice"), done);
-    lumenfall_jobs.push_back(std::make_unique<LumenfallJob>(w.http, w.lumenfall(), w.lumenfall_account, options));
-    runner.add(*lumenfall_jobs.back(), lumenfall_requests[static_cast<std::size_t>(i)], out("lumenfall"), done);
-    fal_jobs.push_back(std::make_unique<FalJob>(w.http, fal, fal_account, options));
-    runner.add(*fal_jobs.back(), fal_requests[static_cast<std::size_t>(i)], out("fal"), done);
-    replicate_jobs.push_back(std::make_unique<ReplicateJob>(w.http, replicate, replicate_account, options));
-    runner.add(*replicate_jobs.back(), replicate_requests[static_cast<std::size_t>(i)], out("replicate"), done);
+  for (std::size_t i = 0; i < per_provider; ++i) {
+    venice.add(runner, w.http, options, w.dir, i, done);
+    lumenfall.add(runner, w.http, options, w.dir, i, done);
+    fal.add(runner, w.http, options, w.dir, i, done);
+    replicates.add(runner, w.http, options, w.dir, i, done);
+    openai.add(runner, w.http, options, w.dir, i, done);
+    runway.add(runner, w.http, options, w.dir, i, done);
+    luma.add(runner, w.http, options, w.dir, i, done);
   }
   w.run([&]() -> asio::awaitable<int> {
     co_await runner.run();
     co_return 0;
   }());
-  ASSERT_EQ(outcomes.size(), 4u * per_provider);
+  ASSERT_EQ(outcomes.size(), std::size_t{providers * per_provider});
   std::map<std::string, int> ok;
   for (const auto& outcome : outcomes) {
     if (outcome.ok()) {
@@ -493,10 +511,10 @@ TEST(JobOnSimulator, HundredConcurrentJobsOverFourProvidersOnOneRunner) {
       ADD_FAILURE() << outcome.handle.provider << " " << outcome.error.message();
     }
   }
-  for (const char* p : {"venice", "lumenfall", "fal", "replicate"}) EXPECT_EQ(ok[p], per_provider) << p;
+  for (const std::string_view p : reel::Providers::names) EXPECT_EQ(ok[std::string(p)], per_provider) << p;
   const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created, 4 * per_provider);
-  EXPECT_EQ(c.jobs_created_by_prompt.size(), 4u * per_provider);
+  EXPECT_EQ(c.jobs_created, providers * per_provider);
+  EXPECT_EQ(c.jobs_created_by_prompt.size(), std::size_t{providers * per_provider});
   for (const auto& [prompt, n] : c.jobs_created_by_prompt) EXPECT_EQ(n, 1) << prompt;  // no duplicate creates
   std::int64_t too_many = 0;
   for (const auto& [key, n] : c.requests) {
@@ -504,6 +522,8 @@ TEST(JobOnSimulator, HundredConcurrentJobsOverFourProvidersOnOneRunner) {
   }
   EXPECT_EQ(too_many, 0);
   EXPECT_EQ(c.media_requests_with_authorization, 0);
+  std::cout << "[ measured ] " << outcomes.size() << " jobs over " << providers << " providers: "
+            << c.jobs_created << " creates, " << too_many << " answers of 429\n";
 }
 
 }  // namespace

@@ -116,6 +116,8 @@ reel::VideoRequest request_for(std::string_view provider) {
     return reel::VideoRequest{.model = "fal-ai/kling-video/v2.1/master/text-to-video", .prompt = "A fox in snow", .duration_seconds = 5};
   }
   if (provider == "replicate") return reel::VideoRequest{.model = "google/veo-3-fast", .prompt = "A kite over dunes", .duration_seconds = 4};
+  if (provider == "runway") return reel::VideoRequest{.model = "gen4.5", .prompt = "A heron at dawn", .duration_seconds = 5};
+  if (provider == "luma") return reel::VideoRequest{.model = "ray-2", .prompt = "A lantern on a lake", .duration_seconds = 5};
   return lumenfall_request();
 }
 
@@ -323,11 +325,8 @@ TEST(Connect, ChoosesTheProviderByName) {
   World w;
   for (const std::string_view name : reel::Providers::names) {
     reel::ConnectOptions options;
-    // OpenAiVideos speaks the OpenAI shape the simulator serves for Lumenfall.
-    options.base_url = name == "venice"      ? w.sim.sim->venice_url()
-                       : name == "fal"       ? w.sim.sim->fal_url()
-                       : name == "replicate" ? w.sim.sim->base_url() + "/replicate"
-                                             : w.sim.sim->lumenfall_url();
+    options.base_url = w.sim.sim->url_for(name);
+    ASSERT_FALSE(options.base_url.empty()) << name << " is not simulated";
     options.session = World::options();
     auto session = reel::connect(w.http, name, "test-key", options);
     ASSERT_TRUE(session) << session.error().message();

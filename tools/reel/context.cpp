@@ -277,16 +277,19 @@ const reel::store::RunOptions& detach_options() {
   return o;
 }
 
+namespace {
+template <class... P>
+std::string key_variable_in(reel::ProviderList<P...>, std::string_view provider) {
+  std::string var;
+  (void)((P::name == provider ? (var = P::key_env, true) : false) || ...);
+  return var;
+}
+}  // namespace
+
 std::string key_variable(std::string_view provider) {
-  // Providers whose key variable is not `<NAME>_API_KEY`, as their own tools name it.
-  static constexpr std::pair<std::string_view, std::string_view> named[] = {
-      {"fal", "FAL_KEY"}, {"replicate", "REPLICATE_API_TOKEN"}};
-  for (const auto& [name, var] : named) {
-    if (name == provider) return std::string(var);
-  }
-  std::string var(provider);
-  for (char& ch : var) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return var + "_API_KEY";
+  // Each provider names its variable (`P::key_env`), as its own tools and SDKs do.
+  std::string var = key_variable_in(reel::Providers{}, provider);
+  return var.empty() ? "the API key variable" : var;
 }
 
 }  // namespace reel_cli

@@ -28,6 +28,16 @@ inline std::string env_or(const char* name, std::string fallback) {
   return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
 }
 
+/// A provider `P` configured by the environment: the key from `P::key_env`, the base URL from
+/// `P::base_url_env` when that is set (else `P`'s default).
+template <class P>
+P from_env() {
+  P p;
+  p.api_key = env_or(P::key_env, "");
+  p.base_url = env_or(P::base_url_env, p.base_url);
+  return p;
+}
+
 /// A JSON request with a bearer key. If `body` cannot be written as JSON (invalid UTF-8), the
 /// request has an empty body, which `VideoJob` refuses to send.
 template <class Body>

@@ -109,14 +109,12 @@ struct Fal {
   /// are honoured.
   static job::AccountLimits default_limits() { return job::AccountLimits::none(); }
 
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "FAL_KEY";
+  static constexpr const char* base_url_env = "FAL_BASE_URL";
   /// fal as configured by the environment: the key from `FAL_KEY`, the base URL from
   /// `FAL_BASE_URL` when set.
-  static Fal from_env() {
-    Fal f;
-    f.api_key = providers::env_or("FAL_KEY", "");
-    f.base_url = providers::env_or("FAL_BASE_URL", f.base_url);
-    return f;
-  }
+  static Fal from_env() { return providers::from_env<Fal>(); }
 
   /// The native request: the model is the endpoint id; duration as a string ("8s" for Veo
   /// models), the image as `image_url`, the audio as `audio_url`, the rest by name.

@@ -108,14 +108,12 @@ struct Luma {
   /// Luma documents no rate limits: none client-side (429s and their hints still pause).
   static job::AccountLimits default_limits() { return job::AccountLimits::none(); }
 
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "LUMAAI_API_KEY";
+  static constexpr const char* base_url_env = "LUMA_BASE_URL";
   /// Luma as configured by the environment: the key from `LUMAAI_API_KEY`, the origin from
   /// `LUMA_BASE_URL` when set.
-  static Luma from_env() {
-    Luma l;
-    l.api_key = providers::env_or("LUMAAI_API_KEY", "");
-    l.base_url = providers::env_or("LUMA_BASE_URL", l.base_url);
-    return l;
-  }
+  static Luma from_env() { return providers::from_env<Luma>(); }
 
   // ---- the request --------------------------------------------------------------------------
 

@@ -117,14 +117,12 @@ struct Lumenfall {
 
   /// Lumenfall documents no client-side limits: none, and its 429s and hints are honoured.
   static job::AccountLimits default_limits() { return job::AccountLimits::none(); }
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "LUMENFALL_API_KEY";
+  static constexpr const char* base_url_env = "LUMENFALL_BASE_URL";
   /// Lumenfall as configured by the environment: the key from `LUMENFALL_API_KEY`, the base URL
   /// from `LUMENFALL_BASE_URL` when set.
-  static Lumenfall from_env() {
-    Lumenfall l;
-    l.api_key = providers::env_or("LUMENFALL_API_KEY", "");
-    l.base_url = providers::env_or("LUMENFALL_BASE_URL", l.base_url);
-    return l;
-  }
+  static Lumenfall from_env() { return providers::from_env<Lumenfall>(); }
 
   /// The native request for a provider-neutral one: seconds as a string; `size` as WxH from
   /// the resolution ("1280x720", or "720p" with the aspect ratio, 16:9 when none is given) or the

@@ -99,13 +99,11 @@ struct OpenAiVideos {
 
   /// No client-side limits are known for a gateway: none; its 429s and hints are honoured.
   static job::AccountLimits default_limits() { return job::AccountLimits::none(); }
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "OPENAI_API_KEY";
+  static constexpr const char* base_url_env = "OPENAI_BASE_URL";
   /// Configured from `OPENAI_API_KEY` and `OPENAI_BASE_URL`.
-  static OpenAiVideos from_env() {
-    OpenAiVideos o;
-    o.api_key = providers::env_or("OPENAI_API_KEY", "");
-    o.base_url = providers::env_or("OPENAI_BASE_URL", o.base_url);
-    return o;
-  }
+  static OpenAiVideos from_env() { return providers::from_env<OpenAiVideos>(); }
 
   /// The native request: seconds as a string, `size` from the resolution or aspect ratio (as
   /// Lumenfall), the image as `input_reference`.

@@ -147,14 +147,12 @@ struct Replicate {
                      {policy::Bucket::status, policy::RateLimit{3000, minute, std::chrono::seconds(1), std::chrono::seconds(5)}}};
     return limits;
   }
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "REPLICATE_API_TOKEN";
+  static constexpr const char* base_url_env = "REPLICATE_BASE_URL";
   /// Replicate as configured by the environment: the token from `REPLICATE_API_TOKEN`, the base
   /// URL from `REPLICATE_BASE_URL` when set.
-  static Replicate from_env() {
-    Replicate r;
-    r.api_key = providers::env_or("REPLICATE_API_TOKEN", "");
-    r.base_url = providers::env_or("REPLICATE_BASE_URL", r.base_url);
-    return r;
-  }
+  static Replicate from_env() { return providers::from_env<Replicate>(); }
 
   // ---- the request --------------------------------------------------------------------------
 

@@ -88,14 +88,12 @@ struct Runway {
   /// it a task waits as THROTTLED) and daily generation counts (over them a create answers 429).
   static job::AccountLimits default_limits() { return job::AccountLimits::none(); }
 
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "RUNWAYML_API_SECRET";
+  static constexpr const char* base_url_env = "RUNWAY_BASE_URL";
   /// Runway as configured by the environment: the key from `RUNWAYML_API_SECRET`, the base URL
   /// from `RUNWAY_BASE_URL` when set.
-  static Runway from_env() {
-    Runway r;
-    r.api_key = providers::env_or("RUNWAYML_API_SECRET", "");
-    r.base_url = providers::env_or("RUNWAY_BASE_URL", r.base_url);
-    return r;
-  }
+  static Runway from_env() { return providers::from_env<Runway>(); }
 
   // ---- the request --------------------------------------------------------------------------
 

@@ -54,14 +54,12 @@ struct Venice {
     limits.guard = policy::FailureGuard{10, std::chrono::seconds(30)};
     return limits;
   }
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "VENICE_API_KEY";
+  static constexpr const char* base_url_env = "VENICE_BASE_URL";
   /// Venice as configured by the environment: the key from `VENICE_API_KEY`, the base URL from
   /// `VENICE_BASE_URL` when set.
-  static Venice from_env() {
-    Venice v;
-    v.api_key = providers::env_or("VENICE_API_KEY", "");
-    v.base_url = providers::env_or("VENICE_BASE_URL", v.base_url);
-    return v;
-  }
+  static Venice from_env() { return providers::from_env<Venice>(); }
   /// DELETE the one-time download_url once the file is safe (recommended when privacy matters).
   bool revoke_download_url = true;
 

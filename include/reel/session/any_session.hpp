@@ -13,9 +13,11 @@
 #include <reel/job/outcome.hpp>
 #include <reel/job/request.hpp>
 #include <reel/providers/fal.hpp>
+#include <reel/providers/luma.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>
 #include <reel/providers/replicate.hpp>
+#include <reel/providers/runway.hpp>
 #include <reel/providers/provider.hpp>
 #include <reel/providers/venice.hpp>
 #include <reel/session/session.hpp>
@@ -38,7 +40,7 @@ struct ProviderList {
 };
 
 /// The providers `connect` and the `reel` tool know.
-using Providers = ProviderList<Venice, Lumenfall, Fal, Replicate, OpenAiVideos>;
+using Providers = ProviderList<Venice, Lumenfall, Fal, Replicate, OpenAiVideos, Runway, Luma>;
 
 /// A `Session` of one of the providers of `Providers`, chosen at run time.
 template <http::HttpClient H = DefaultClient>

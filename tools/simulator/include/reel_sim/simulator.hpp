@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -82,6 +83,17 @@ public:
   std::string runway_url() const { return base_url() + "/runway"; }
   /// Luma's origin (`reel::Luma::base_url`): create is POST {luma_url}/dream-machine/v1/generations/video.
   std::string luma_url() const { return base_url() + "/luma"; }
+  /// The base URL to give the reel provider called `provider` (its `name`) so that it talks to
+  /// this simulator; empty for a name the simulator does not speak.
+  std::string url_for(std::string_view provider) const {
+    if (provider == "venice") return venice_url();
+    if (provider == "lumenfall" || provider == "openai") return lumenfall_url();
+    if (provider == "fal") return fal_url();
+    if (provider == "replicate") return base_url() + "/replicate";
+    if (provider == "runway") return runway_url();
+    if (provider == "luma") return luma_url();
+    return {};
+  }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
