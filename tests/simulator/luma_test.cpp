@@ -110,6 +110,48 @@ TEST(Luma, DeleteStopsAndRemovesTheGeneration) {
   EXPECT_EQ(count(c, "luma.cancel 204"), 1);
 }
 
+// lumaai's generations.list (simulator_luma_sdk): the key's generations, newest first, paged by
+// limit and offset; deleted ones and other keys' are left out.
+TEST(Luma, ListPagesTheKeysGenerationsNewestFirst) {
+  SimFixture f(polls_options(1));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(created_id(f));
+  const auto other = f.call("POST", generations(f) + "/video", create_body, "other-key");
+  ASSERT_EQ(other.head.status, 201) << other.body;
+
+  const auto all = f.call("GET", generations(f));
+  ASSERT_EQ(all.head.status, 200) << all.body;
+  const auto list = reel_sim::test::parse<reel_sim::luma::GenerationList>(all.body);
+  ASSERT_EQ(list.generations.size(), 3u) << all.body;
+  EXPECT_EQ(list.generations[0].id, ids[2]);
+  EXPECT_EQ(list.generations[2].id, ids[0]);
+  EXPECT_EQ(list.generations[0].state, "dreaming");  // not yet polled: running
+  EXPECT_EQ(list.count, 3);
+  EXPECT_FALSE(list.has_more);
+  EXPECT_EQ(list.limit, 10);
+  EXPECT_EQ(list.offset, 0);
+
+  const auto page = reel_sim::test::parse<reel_sim::luma::GenerationList>(f.call("GET", generations(f) + "?limit=1&offset=1").body);
+  ASSERT_EQ(page.generations.size(), 1u);
+  EXPECT_EQ(page.generations[0].id, ids[1]);
+  EXPECT_TRUE(page.has_more);
+  EXPECT_EQ(page.count, 1);
+
+  EXPECT_EQ(f.call("DELETE", generations(f) + "/" + ids[2]).head.status, 204);
+  const auto after = reel_sim::test::parse<reel_sim::luma::GenerationList>(f.call("GET", generations(f) + "?limit=2").body);
+  ASSERT_EQ(after.generations.size(), 2u);
+  EXPECT_EQ(after.generations[0].id, ids[1]);
+  EXPECT_FALSE(after.has_more);
+
+  for (const std::string query : {"?limit=0", "?limit=101", "?limit=x", "?offset=-1"}) {
+    const auto bad = f.call("GET", generations(f) + query);
+    EXPECT_EQ(bad.head.status, 422) << query << " -> " << bad.body;
+    EXPECT_NE(text_at(bad.body, {"detail"}).find("query."), std::string::npos) << bad.body;
+  }
+  EXPECT_EQ(f.call("GET", generations(f), "", "").head.status, 401);
+  EXPECT_EQ(count(f.counters(), "luma.list 200"), 3);
+}
+
 TEST(Luma, BadRequestsGetTypedDetailErrors) {
   SimFixture f;
   const std::string url = generations(f) + "/video";

@@ -113,7 +113,8 @@ TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
       {R"({"model":"gen4.5","ratio":"1280:720"})", "promptText"},
       {R"({"model":"gen4.5","promptText":"x"})", "ratio"},
       {R"({"model":"gen4.5","promptText":"x","ratio":"16:9"})", "ratio"},
-      {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":7})", "duration"},
+      {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":11})", "duration"},
+      {R"({"model":"gen4.5","promptText":"x","ratio":"960:960"})", "ratio"},  // 960:960 is image_to_video's
       {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":"5"})", "duration"},
       {R"([1,2])", "object"},
       {R"({"model":)", "JSON"},
@@ -135,6 +136,40 @@ TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
   EXPECT_EQ(f.call("GET", f.sim->runway_url() + "/v1/text_to_video", "", "test-key", versioned()).head.status, 405);
   EXPECT_EQ(f.call("GET", f.sim->runway_url() + "/v1/organization", "", "test-key", versioned()).head.status, 404);
   EXPECT_EQ(f.counters().jobs_created, 0);
+}
+
+// @runwayml/sdk 4.20 (simulator_runway_sdk) shows these: the create answer and unfinished tasks carry
+// `estimatedCost`, ended tasks `cost` (credits, US$0.01 each); gen4.5 takes durations 2..10 and, on
+// text_to_video, only the two 720p ratios.
+TEST(Runway, CostsAreInCreditsAndGen45TakesTheSdksRatiosAndDurations) {
+  SimFixture f(polls_options(2));
+  const auto r = create(f, R"({"model":"gen4.5","promptText":"A heron","ratio":"720:1280","duration":2})");
+  ASSERT_EQ(r.head.status, 200) << r.body;
+  EXPECT_EQ(text_at(r.body, {"estimatedCost", "credits"}), "24") << r.body;  // 2 s at 12 credits
+  const std::string id = text_at(r.body, {"id"});
+  const auto running = task(f, id);
+  EXPECT_EQ(text_at(running.body, {"status"}), "RUNNING") << running.body;
+  EXPECT_EQ(text_at(running.body, {"estimatedCost", "credits"}), "24") << running.body;
+  EXPECT_EQ(running.body.find("\"cost\""), std::string::npos) << running.body;
+  const auto done = task(f, id);
+  EXPECT_EQ(text_at(done.body, {"status"}), "SUCCEEDED") << done.body;
+  EXPECT_EQ(text_at(done.body, {"cost", "credits"}), "24") << done.body;
+  EXPECT_EQ(done.body.find("estimatedCost"), std::string::npos) << done.body;
+
+  const auto square = create(f, R"({"model":"gen4.5","promptText":"x","promptImage":"https://example.com/a.png","ratio":"960:960","duration":10})",
+                             "image_to_video");
+  ASSERT_EQ(square.head.status, 200) << square.body;
+  EXPECT_EQ(text_at(square.body, {"estimatedCost", "credits"}), "120") << square.body;
+  const auto wide = create(f, R"({"model":"gen4.5","promptText":"x","ratio":"960:960","duration":5})");
+  EXPECT_EQ(wide.head.status, 400) << wide.body;
+  EXPECT_NE(text_at(wide.body, {"error"}).find("1280:720, 720:1280"), std::string::npos) << wide.body;
+
+  const std::string failing = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720"})").body, {"id"});
+  task(f, failing);
+  const auto failed = task(f, failing);
+  EXPECT_EQ(text_at(failed.body, {"status"}), "FAILED") << failed.body;
+  EXPECT_EQ(text_at(failed.body, {"cost", "credits"}), "0") << failed.body;
+  EXPECT_EQ(f.counters().jobs_created, 3);
 }
 
 TEST(Runway, FailedTasksCarryFailureAndFailureCode) {

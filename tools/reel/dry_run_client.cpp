@@ -15,7 +15,7 @@ namespace reel_cli {
 bool secret_header(std::string_view name) {
   using reel::http::detail::iequals;
   return iequals(name, "Authorization") || iequals(name, "Proxy-Authorization") || iequals(name, "Cookie") ||
-         iequals(name, "X-Api-Key");
+         iequals(name, "X-Api-Key") || iequals(name, "X-Goog-Api-Key");
 }
 
 /// `request` with secret header values replaced (the scheme word of Authorization is kept).

@@ -375,7 +375,8 @@ private:
         const auto actual = request.headers.find(rule.name);
         // Credentials are never repeated in messages, not even a test's.
         const bool secret = http::detail::iequals(rule.name, "authorization") || http::detail::iequals(rule.name, "proxy-authorization") ||
-                            http::detail::iequals(rule.name, "cookie") || http::detail::iequals(rule.name, "x-api-key");
+                            http::detail::iequals(rule.name, "cookie") || http::detail::iequals(rule.name, "x-api-key") ||
+                            http::detail::iequals(rule.name, "x-goog-api-key");
         const std::string shown = !actual ? std::string("none") : secret ? std::string("another value") : std::string(*actual);
         why = "header " + rule.name + (rule.value && !secret ? ": " + *rule.value : std::string()) + " is required, got " + shown;
         return ScriptError::missing_header;

@@ -60,7 +60,7 @@ struct RedirectState {
 };
 
 /// Rewrites `state` to follow a `status` redirect to `location`. `first_origin` is the origin of
-/// the original request: `Authorization`, `Cookie`, `Proxy-Authorization`, `api-key` and `x-api-key` are removed whenever
+/// the original request: `Authorization`, `Cookie`, `Proxy-Authorization`, `api-key`, `x-api-key` and `x-goog-api-key` are removed whenever
 /// the new URL's origin differs from it (and stay removed). 303 (except for HEAD), and 301 and 302
 /// after POST, become GET without a body (and without Content-Type). Errors: `redirect_refused`
 /// (https to http), or those of `resolve_redirect`.
@@ -80,6 +80,7 @@ inline std::error_code follow_redirect(RedirectState& state, int status, std::st
     state.headers.erase("proxy-authorization");
     state.headers.erase("api-key");  // the key headers of OpenAI-compatible gateways (OpenAiVideos)
     state.headers.erase("x-api-key");
+    state.headers.erase("x-goog-api-key");  // the Gemini API's key header (GoogleVeo)
   }
   state.url = std::move(*next);
   return {};

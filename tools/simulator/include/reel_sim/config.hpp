@@ -34,7 +34,7 @@ struct JobSpec {
 /// A model one of the providers offers.
 struct ModelConfig {
   std::string id;
-  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate", "runway" or "luma"
+  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate", "runway", "luma" or "google-veo"
   std::string name;
   std::string model_type = "text-to-video";  ///< "text-to-video", "image-to-video", "video"
   std::vector<std::string> durations;        ///< Venice "5s"; Lumenfall seconds "4"
@@ -44,6 +44,7 @@ struct ModelConfig {
   bool audio_configurable = false;
   std::int64_t prompt_character_limit = 2500;
   bool private_download = false;  ///< Venice: queue returns a one-time download_url
+  bool retired = false;           ///< Google Veo: a retired id, answering 404 "is no longer available"
   /// Venice: 409 needs_consent when a request carries face-bearing media (image, end image, reference images,
   /// video, reference videos: swagger's `face_media_roles`) without `consents.seedance`
   bool needs_consent = false;
@@ -136,6 +137,10 @@ struct Drift {
   /// answers this status (e.g. 403, 404, 409, 500). The simulator does NOT delete anything when it answers so.
   std::optional<int> link_delete_status;
   std::optional<int> cleanup_status;
+  /// Google Veo: the sample's video uri on the media origin (another host) instead of the API's own
+  /// /v1beta/files/{id}:download; and the keyed download answering 302 to the media origin.
+  bool veo_uri_on_media_origin = false;
+  bool veo_download_redirect = false;
 };
 
 /// Everything configurable.
@@ -266,8 +271,26 @@ inline Config default_config() {
     m.usd_per_second = usd;
     return m;
   };
-  c.models.push_back(runway("gen4.5", "text-to-video", {"5", "10"}, 0.12));
+  c.models.push_back(runway("gen4.5", "text-to-video", {"2", "3", "4", "5", "6", "7", "8", "9", "10"}, 0.12));
   c.models.push_back(runway("gen4_turbo", "image-to-video", {"5", "10"}, 0.05));
+
+  // Google Veo on the Gemini API (model ids are data; the preview ids were retired on 2026-10-22).
+  auto veo = [&](std::string id, double usd, bool retired) {
+    ModelConfig m;
+    m.id = std::move(id);
+    m.provider = "google-veo";
+    m.name = m.id;
+    m.durations = {"4", "6", "8"};
+    m.resolutions = {"720p", "1080p", "4k"};
+    m.aspect_ratios = {"16:9", "9:16"};
+    m.prompt_character_limit = 4000;
+    m.usd_per_second = usd;
+    m.retired = retired;
+    return m;
+  };
+  c.models.push_back(veo("veo-3.1-generate-001", 0.40, false));
+  c.models.push_back(veo("gemini-omni-1.1-flash", 0.15, false));
+  c.models.push_back(veo("veo-3.1-generate-preview", 0.40, true));
   c.job.duration_ms = 3000;
   c.job.eta_factor = 1.0;
   c.blocked_terms = {"[blocked]"};

@@ -2,8 +2,9 @@
 // Luma's Dream Machine API under /luma (the simulator's stand-in for https://api.lumalabs.ai):
 // POST /dream-machine/v1/generations/video (a `Generation`, state "queued"), GET
 // /dream-machine/v1/generations/{id} (queued, dreaming, completed with assets.video, failed with
-// failure_reason), DELETE /dream-machine/v1/generations/{id} (204, no body; the generation is
-// gone afterwards), `Authorization: Bearer`, errors as {"detail": "..."}, and the video on the
+// failure_reason), GET /dream-machine/v1/generations?limit&offset (the key's generations, newest
+// first), DELETE /dream-machine/v1/generations/{id} (204, no body; the generation is gone
+// afterwards), `Authorization: Bearer`, errors as {"detail": "..."}, and the video on the
 // media origin (no key). Wire format from the official Node SDK's types (lumaai-node 1.21.0).
 #pragma once
 
@@ -46,6 +47,14 @@ struct Generation {
   std::string model;
   EchoedRequest request;
 };
+/// The list answer (`GenerationListResponse`).
+struct GenerationList {
+  std::vector<Generation> generations;
+  std::int64_t count = 0;  ///< how many are in `generations`
+  bool has_more = false;
+  std::int64_t limit = 0;
+  std::int64_t offset = 0;
+};
 /// An error body: `{"detail": "..."}`.
 struct ErrorBody {
   std::string detail;
@@ -72,6 +81,8 @@ public:
       const std::string_view rest = sub.substr(prefix.size());
       if (rest == "/video") {
         endpoint = "luma.create";
+      } else if (rest.empty() || rest == "/") {
+        endpoint = "luma.list";
       } else if (rest.size() > 1 && rest.front() == '/' && rest.find('/', 1) == std::string_view::npos) {
         id = std::string(rest.substr(1));
         endpoint = request.method == "DELETE" ? "luma.cancel" : "luma.status";
@@ -118,7 +129,7 @@ private:
     if (endpoint == "luma.other") return error(404, "Not Found", endpoint);
     const bool method_ok = (endpoint == "luma.create" && request.method == "POST") ||
                            (endpoint == "luma.cancel" && request.method == "DELETE") ||
-                           (endpoint == "luma.status" && (request.method == "GET" || request.method == "HEAD"));
+                           ((endpoint == "luma.status" || endpoint == "luma.list") && (request.method == "GET" || request.method == "HEAD"));
     if (!method_ok) return error(405, "Method Not Allowed", endpoint);
     const std::string key = request.bearer();
     if (key.empty()) return error(401, "Not authenticated", endpoint);
@@ -129,6 +140,7 @@ private:
       return r;
     }
     if (endpoint == "luma.create") return create(request, key);
+    if (endpoint == "luma.list") return list(request, key);
 
     Job* job = core_.job(id);
     if (job == nullptr || job->provider != "luma" || job->key != key || job->deleted) {
@@ -208,6 +220,7 @@ private:
     job.size = echo.resolution.value_or("");
     core_.bill(job, cost);
     requests_[job.id] = echo;
+    order_.push_back(job.id);
     if (const auto status = core_.create_error("luma")) return gateway_reply(*status, endpoint);
     // A new generation is announced as queued (as Luma does), even when a slot is free at once.
     Generation g = generation(job, SteadyClock::now());
@@ -215,6 +228,47 @@ private:
     r = json_reply(201, g);
     if (f) apply_fault(r, *f, [&](int st, const std::string& msg) { return error(st, msg, endpoint); });
     return r;
+  }
+
+  // GET /generations?limit&offset: the key's generations that were not deleted, newest first
+  // (limit 1..100, default 10; offset from 0).
+  Reply list(const Request& request, const std::string& key) {
+    const std::string endpoint = "luma.list";
+    auto integer = [&](std::string_view name, std::int64_t fallback, std::int64_t low, std::int64_t high) -> std::optional<std::int64_t> {
+      const std::optional<std::string> text = request.query_param(name);
+      if (!text) return fallback;
+      if (text->empty() || text->size() > 9 || !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+      const std::int64_t v = std::atoll(text->c_str());
+      if (v < low || v > high) return std::nullopt;
+      return v;
+    };
+    const std::optional<std::int64_t> limit = integer("limit", 10, 1, 100);
+    if (!limit) return error(422, "query.limit: Input should be an integer from 1 to 100", endpoint);
+    const std::optional<std::int64_t> offset = integer("offset", 0, 0, 999'999'999);
+    if (!offset) return error(422, "query.offset: Input should be an integer greater than or equal to 0", endpoint);
+    const auto now = SteadyClock::now();
+    core_.schedule(now);
+    GenerationList out;
+    out.limit = *limit;
+    out.offset = *offset;
+    std::int64_t skipped = 0;
+    for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+      Job* job = core_.job(*it);
+      if (job == nullptr || job->provider != "luma" || job->key != key || job->deleted) continue;
+      if (skipped < *offset) {
+        ++skipped;
+        continue;
+      }
+      if (static_cast<std::int64_t>(out.generations.size()) == *limit) {
+        out.has_more = true;
+        break;
+      }
+      out.generations.push_back(generation(*job, now));
+    }
+    out.count = static_cast<std::int64_t>(out.generations.size());
+    return json_reply(200, out);
   }
 
   Generation generation(Job& job, SteadyClock::time_point now) {
@@ -273,6 +327,7 @@ private:
 
   Core& core_;
   std::map<std::string, EchoedRequest> requests_;  ///< per generation id
+  std::vector<std::string> order_;                 ///< generation ids, oldest first
 };
 
 }  // namespace reel_sim::luma

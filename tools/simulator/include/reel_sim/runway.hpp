@@ -4,13 +4,16 @@
 // `progress` 0..1, SUCCEEDED with `output` URLs, FAILED with `failure`/`failureCode`, CANCELLED),
 // DELETE /tasks/{id} (cancels a running task, deletes an ended one: then 404), the
 // `X-Runway-Version` header required on every keyed call, `{"error": "..."}` error bodies and
-// the output files on the media origin (no key). Spec notes: /work/shared/specs/runway/NOTES.md.
+// the output files on the media origin (no key). Costs in credits (SDK 4.20: `estimatedCost` on the
+// create answer and unfinished tasks, `cost` on ended ones). Spec notes:
+// /work/shared/specs/runway/NOTES.md.
 #pragma once
 
 #include <reel_sim/core.hpp>
 #include <reel_sim/replicate.hpp>  // iso_time
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -24,9 +27,15 @@ namespace reel_sim::runway {
 /// The API version the simulator accepts (the official SDK's).
 inline constexpr std::string_view api_version = "2024-11-06";
 
+/// Credits (Runway's unit: one credit is US$0.01).
+struct Credits {
+  double credits = 0;
+};
+
 /// A create's answer.
 struct Created {
   std::string id;
+  Credits estimatedCost;
 };
 
 /// A task (the union of the SDK's TaskRetrieveResponse shapes; absent members are left out).
@@ -38,6 +47,8 @@ struct Task {
   std::optional<std::vector<std::string>> output;
   std::optional<std::string> failure;
   std::optional<std::string> failureCode;
+  std::optional<Credits> estimatedCost;  ///< PENDING, THROTTLED, RUNNING
+  std::optional<Credits> cost;           ///< CANCELLED, FAILED (nothing charged), SUCCEEDED
 };
 
 /// The error body (`{"error": "..."}`).
@@ -182,8 +193,9 @@ private:
     }
     const std::string* ratio = body.find_string("ratio");
     if (ratio == nullptr) return error(400, "Validation of body failed: ratio is required", endpoint);
-    if (!m->aspect_ratios.empty() && std::find(m->aspect_ratios.begin(), m->aspect_ratios.end(), *ratio) == m->aspect_ratios.end()) {
-      return error(400, "Validation of body failed: ratio must be one of " + join(m->aspect_ratios), endpoint);
+    const std::vector<std::string>& ratios = ratios_of(*m, create_endpoint);
+    if (!ratios.empty() && std::find(ratios.begin(), ratios.end(), *ratio) == ratios.end()) {
+      return error(400, "Validation of body failed: ratio must be one of " + join(ratios), endpoint);
     }
     std::string seconds = m->durations.empty() ? "5" : m->durations.front();
     if (const reel::json::Value* d = body.find("duration")) {
@@ -208,10 +220,20 @@ private:
     if (core_.blocked_term(subject.prompt)) job.outcome = "content_policy";
     core_.bill(job, cost);
     if (const auto status = core_.create_error("runway")) return gateway_reply(*status, endpoint);
-    r = json_reply(200, Created{job.id});
+    r = json_reply(200, Created{job.id, Credits{credits_of(cost)}});
     if (f) apply_fault(r, *f, [&](int s, const std::string& msg) { return error(s, msg, endpoint); });
     return r;
   }
+
+  // The ratios `m` takes on `create_endpoint`: gen4.5's text_to_video takes only the two 720p ones
+  // (the SDK's TextToVideoCreateParams.Gen4_5), its image_to_video all six.
+  static const std::vector<std::string>& ratios_of(const ModelConfig& m, const std::string& create_endpoint) {
+    static const std::vector<std::string> gen45_text = {"1280:720", "720:1280"};
+    if (m.id == "gen4.5" && create_endpoint == "text_to_video") return gen45_text;
+    return m.aspect_ratios;
+  }
+
+  static double credits_of(double usd) { return std::round(usd * 100.0); }
 
   static std::string join(const std::vector<std::string>& items) {
     std::string out;
@@ -241,6 +263,7 @@ private:
     t.createdAt = replicate::iso_time(job.created_unix);
     if (job.cancelled) {
       t.status = "CANCELLED";
+      t.cost = Credits{};
       return t;
     }
     const Phase phase = job.phase(now);
@@ -250,25 +273,30 @@ private:
         // Over the model's concurrency a task waits as THROTTLED (as over an organization's limit).
         const ModelConfig* m = core_.model("runway", job.model);
         t.status = m != nullptr && m->capacity > 0 ? "THROTTLED" : "PENDING";
+        t.estimatedCost = Credits{credits_of(job.cost_usd)};
         break;
       }
       case Phase::running:
         t.status = "RUNNING";
         t.progress = static_cast<double>(percent(job, now)) / 100.0;
+        t.estimatedCost = Credits{credits_of(job.cost_usd)};
         break;
       case Phase::failed:
         t.status = "FAILED";
         t.failure = job.fail_message;
         t.failureCode = "INTERNAL.BAD_OUTPUT.CODE01";
+        t.cost = Credits{};
         break;
       case Phase::rejected:
         t.status = "FAILED";
         t.failure = "Your prompt was flagged by our content moderation system.";
         t.failureCode = "SAFETY.INPUT.TEXT";
+        t.cost = Credits{};
         break;
       case Phase::succeeded:
         t.status = "SUCCEEDED";
         t.output = std::vector<std::string>{core_.media_base + "/runway/" + job.id + "/output.mp4"};
+        t.cost = Credits{credits_of(job.cost_usd)};
         break;
     }
     return t;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
 // The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal), Replicate (/replicate/v1),
-// Runway (/runway/v1) and Luma (/luma) on one loopback port,
+// Runway (/runway/v1), Luma (/luma) and Google Veo on the Gemini API (/gemini/v1beta) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
 
 #include <reel_sim/core.hpp>
 #include <reel_sim/fal.hpp>
+#include <reel_sim/google_veo.hpp>
 #include <reel_sim/luma.hpp>
 #include <reel_sim/lumenfall.hpp>
 #include <reel_sim/replicate.hpp>
@@ -52,6 +53,7 @@ public:
         fal_(core_),
         runway_(core_),
         luma_(core_),
+        veo_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -63,6 +65,7 @@ public:
                                       written, options.tls, options.limits);
     core_.media_base = std::string(options.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(media_->port());
     fal_.base_url = fal_url();
+    veo_.base_url = gemini_url();
     last_request_ = std::chrono::steady_clock::now();
     if (idle_timeout_.count() > 0) arm_idle_timer();
   }
@@ -83,6 +86,9 @@ public:
   std::string runway_url() const { return base_url() + "/runway"; }
   /// Luma's origin (`reel::Luma::base_url`): create is POST {luma_url}/dream-machine/v1/generations/video.
   std::string luma_url() const { return base_url() + "/luma"; }
+  /// The Gemini API's base (`reel::GoogleVeo::base_url`): create is POST
+  /// {gemini_url}/v1beta/models/{model}:predictLongRunning; videos are served here too.
+  std::string gemini_url() const { return base_url() + "/gemini"; }
   /// The base URL to give the reel provider called `provider` (its `name`) so that it talks to
   /// this simulator; empty for a name the simulator does not speak.
   std::string url_for(std::string_view provider) const {
@@ -92,6 +98,7 @@ public:
     if (provider == "replicate") return base_url() + "/replicate";
     if (provider == "runway") return runway_url();
     if (provider == "luma") return luma_url();
+    if (provider == "google-veo") return gemini_url();
     return {};
   }
   const std::string& media_url() const { return core_.media_base; }
@@ -133,6 +140,7 @@ private:
       if (path.rfind("/fal/", 0) == 0) return fal::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/runway/", 0) == 0) return runway::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/luma/", 0) == 0) return luma::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/gemini/", 0) == 0) return google_veo::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
@@ -141,6 +149,7 @@ private:
     if (path.rfind("/fal/", 0) == 0) return fal_.handle(request, path.substr(4));
     if (path.rfind("/runway/", 0) == 0) return runway_.handle(request, path.substr(7));
     if (path.rfind("/luma/", 0) == 0) return luma_.handle(request, path.substr(5));
+    if (path.rfind("/gemini/", 0) == 0) return veo_.handle(request, path.substr(7));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -169,6 +178,9 @@ private:
     }
     if (path.rfind("/luma/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 10) == "/video.mp4") {
       return luma_.media(request, std::string(path.substr(12, path.size() - 22)));
+    }
+    if (path.rfind("/gemini/files/", 0) == 0 && path.size() > 14 + 9 && path.substr(path.size() - 9) == ":download") {
+      return veo_.foreign_media(request, std::string(path.substr(14, path.size() - 23)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -242,6 +254,7 @@ private:
   fal::Api fal_;
   runway::Api runway_;
   luma::Api luma_;
+  google_veo::Api veo_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
