@@ -154,6 +154,7 @@ TEST(GoogleVeoFaults, FailedAndFilteredOperationsAreTypedErrors) {
   VeoJob c(w.http, w.veo(), w.account, w.options());
   const auto blocked = w.run(generate(c, veo_request("a [blocked] scene"), w.out("b.mp4")));
   EXPECT_EQ(blocked.error.provider.status, 400);
+  EXPECT_EQ(blocked.error.code, Errc::content_policy) << blocked.error.message();
   EXPECT_TRUE(blocked.handle.job_id.empty());
   EXPECT_EQ(w.sim.counters().jobs_created, 2);
 }
