@@ -782,6 +782,7 @@ TEST(HttpClient, CrossOriginRedirectDropsCredentials) {
   Request req = get(origin.url("/start"));
   req.headers.add("Authorization", "Bearer secret-key");
   req.headers.add("Cookie", "session=1");
+  req.headers.add("x-goog-api-key", "goog-secret");
   req.headers.add("X-Trace", "kept");
   RequestOptions options;
   options.max_redirects = 5;
@@ -797,6 +798,7 @@ TEST(HttpClient, CrossOriginRedirectDropsCredentials) {
   EXPECT_FALSE(contains(forwarded, "secret-key"));
   EXPECT_FALSE(contains(forwarded, "Authorization"));
   EXPECT_FALSE(contains(forwarded, "Cookie"));
+  EXPECT_FALSE(contains(forwarded, "goog-secret"));  // the Gemini API's key header (GoogleVeo)
   EXPECT_TRUE(contains(forwarded, "X-Trace: kept"));
 }
 

@@ -304,6 +304,9 @@ TEST(GoogleVeoCreated, ClientErrorsAreTypedAndNotAmbiguous) {
        R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT",)"
        R"("details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID"}]}})",
        Errc::unauthorized},
+      {400,
+       R"({"error":{"code":400,"message":"The prompt could not be submitted. It violates the usage guidelines.","status":"INVALID_ARGUMENT"}})",
+       Errc::content_policy},
       {403, R"({"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}})", Errc::unauthorized},
       {404, R"({"error":{"code":404,"message":"models/nope is not found","status":"NOT_FOUND"}})", Errc::model_not_found},
       {429, R"({"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}})", Errc::rate_limited},

@@ -370,7 +370,7 @@ struct GoogleVeo {
   /// The typed error of a non-success answer, from the status and the body's
   /// `error: {code, message, status, details}` (google.rpc.Status). 400 INVALID_ARGUMENT and
   /// FAILED_PRECONDITION are `invalid_request` (an invalid key, `API_KEY_INVALID`, is
-  /// `unauthorized`), 401/403 `unauthorized`, 404 `job_not_found` (`on_created` makes it
+  /// `unauthorized`; a message naming safety or the usage guidelines `content_policy`), 401/403 `unauthorized`, 404 `job_not_found` (`on_created` makes it
   /// `model_not_found`), 429 RESOURCE_EXHAUSTED `rate_limited`, 503 `at_capacity`, other 5xx
   /// `provider_error`.
   static job::JobError error_of(const http::Response& r) {
@@ -395,6 +395,8 @@ struct GoogleVeo {
       e.code = make_error_code(job::Errc::unauthorized);
     } else if (r.head.status == 404 && retired(e.provider.message)) {
       e.code = make_error_code(job::Errc::model_not_found);
+    } else if (r.head.status == 400 && flagged(e.provider.message)) {
+      e.code = make_error_code(job::Errc::content_policy);  // a prompt refused under the usage guidelines
     }
     return e;
   }
