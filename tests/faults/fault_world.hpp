@@ -111,6 +111,21 @@ struct World {
   ScratchDir dir;
 };
 
+/// The tag of the `make_provider` overloads (found by argument-dependent lookup): each provider's
+/// fault test defines `P make_provider(For<P>, reel_sim::test::SimFixture&, std::string key)`.
+template <class Provider>
+struct For {};
+
+/// A World with one provider: an account with its documented limits and `provider(key)`, the
+/// traits pointed at the simulator by that provider's `make_provider`.
+template <class Provider>
+struct ProviderWorld : World {
+  using Job = reel::VideoJob<Provider, reel::http::Client>;
+  using World::World;
+  Provider provider(std::string key = "test-key") { return make_provider(For<Provider>{}, sim, std::move(key)); }
+  reel::job::Account account{reel::steady_clock(), Provider::default_limits()};
+};
+
 inline reel::venice::QueueRequest venice_request(std::string prompt, std::string model = venice_private_model) {
   reel::venice::QueueRequest r;
   r.duration = model == venice_private_model ? "6s" : "5s";
@@ -127,12 +142,9 @@ inline reel::lumenfall::CreateRequest lumenfall_request(std::string prompt) {
   return r;
 }
 
-inline asio::awaitable<reel::job::Outcome> generate(VeniceJob& job, reel::venice::QueueRequest r,
-                                                    std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
-}
-inline asio::awaitable<reel::job::Outcome> generate(LumenfallJob& job, reel::lumenfall::CreateRequest r,
-                                                    std::filesystem::path out) {
+/// `job.generate(r, out)` as a task for World::run.
+template <class Job, class Request>
+asio::awaitable<reel::job::Outcome> generate(Job& job, Request r, std::filesystem::path out) {
   co_return co_await job.generate(r, out);
 }
 template <class Job>
@@ -178,6 +190,17 @@ inline void expect_ending(const reel::job::Outcome& o, OutcomeKind kind, std::op
   } else {
     EXPECT_FALSE(std::filesystem::exists(out)) << "a partial file under the final name";
   }
+}
+
+/// A create that may have reached the provider (no idempotency key): `ambiguous_submit` without a
+/// handle, the job made once by the simulator and the create sent once, never repeated.
+inline void expect_ambiguous_once(const reel::job::Outcome& o, const reel_sim::Counters& c,
+                                  const std::string& create_endpoint, const std::string& prompt,
+                                  const std::filesystem::path& out) {
+  expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, out, false);
+  const auto made = c.jobs_created_by_prompt.find(prompt);
+  EXPECT_EQ(made == c.jobs_created_by_prompt.end() ? 0 : made->second, 1) << prompt;
+  EXPECT_EQ(count_status(c, create_endpoint, 0, 999), 1) << create_endpoint << " was not sent exactly once";
 }
 
 /// The sample MP4 as served for `bytes` (the simulator's default size when 0).
