@@ -101,6 +101,25 @@ TEST(Runway, ImageToVideoNeedsAPromptImageAndTurboTakesOnlyThatEndpoint) {
   EXPECT_EQ(f.counters().jobs_created, 1);
 }
 
+// The SDK's Gen4_5 create params: duration 2..10 and promptText required on both endpoints;
+// text_to_video takes 1280:720 and 720:1280 only, image_to_video every listed ratio.
+TEST(Runway, Gen45TakesTwoToTenSecondsAndItsRatiosPerEndpoint) {
+  SimFixture f(polls_options(1));
+  EXPECT_EQ(create(f, R"({"model":"gen4.5","promptText":"x","ratio":"720:1280","duration":7})").head.status, 200);
+  EXPECT_EQ(create(f, R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":2})").head.status, 200);
+  const std::string square = R"({"model":"gen4.5","promptText":"x","promptImage":"https://example.com/a.png","ratio":"960:960","duration":5})";
+  EXPECT_EQ(create(f, square, "image_to_video").head.status, 200);
+  const auto no_text = create(f, R"({"model":"gen4.5","promptImage":"https://example.com/a.png","ratio":"960:960","duration":5})",
+                              "image_to_video");
+  EXPECT_EQ(no_text.head.status, 400);
+  EXPECT_NE(text_at(no_text.body, {"error"}).find("promptText"), std::string::npos) << no_text.body;
+  const auto no_duration = create(f, R"({"model":"gen4.5","promptText":"x","promptImage":"https://example.com/a.png","ratio":"960:960"})",
+                                  "image_to_video");
+  EXPECT_EQ(no_duration.head.status, 400);
+  EXPECT_NE(text_at(no_duration.body, {"error"}).find("duration"), std::string::npos) << no_duration.body;
+  EXPECT_EQ(f.counters().jobs_created, 3);
+}
+
 TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
   SimFixture f;
   struct Case {
@@ -113,7 +132,9 @@ TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
       {R"({"model":"gen4.5","ratio":"1280:720"})", "promptText"},
       {R"({"model":"gen4.5","promptText":"x"})", "ratio"},
       {R"({"model":"gen4.5","promptText":"x","ratio":"16:9"})", "ratio"},
-      {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":7})", "duration"},
+      {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":11})", "duration"},
+      {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720"})", "duration is required"},
+      {R"({"model":"gen4.5","promptText":"x","ratio":"960:960","duration":5})", "1280:720, 720:1280"},
       {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":"5"})", "duration"},
       {R"([1,2])", "object"},
       {R"({"model":)", "JSON"},
