@@ -186,16 +186,7 @@ TEST(FalFaults, FailureAnswersMapToTypedErrors) {
 }
 
 TEST(FalFaults, WrongKeyIsUnauthorizedAndNothingIsCreated) {
-  reel_sim::Options so = fast_options();
-  so.config.api_keys = {"the-right-key"};
-  FalWorld w(std::move(so));
-  FalJob job(w.http, w.provider("a-wrong-key"), w.account, w.options());
-  const auto o = w.run(generate(job, fal_request("wrong key"), w.out("k.mp4")));
-  expect_ending(o, OutcomeKind::refused, Errc::unauthorized, w.out("k.mp4"), false);
-  EXPECT_EQ(o.error.message().find("a-wrong-key"), std::string::npos) << "the key is in the error";
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created, 0);
-  EXPECT_EQ(count(c, "fal.create 401"), 1);
+  expect_wrong_key_refused<reel::Fal>(fal_request("wrong key"), "fal.create");
 }
 
 // ---- download ------------------------------------------------------------------------------------

@@ -4,34 +4,10 @@
 // never resent (Luma has no idempotency key), resets and stalls (per-step timeouts and the
 // deadline), expired videos, failed and moderated generations as typed errors, a cancel mid-run,
 // and the key never sent to the media origin or to a video URL on a foreign origin.
-#include "fault_world.hpp"
-
-#include <reel/providers/luma.hpp>
+#include "luma_world.hpp"
 
 namespace reel_faults {
-
-/// reel::Luma on the simulator's /luma.
-inline reel::Luma make_provider(For<reel::Luma>, reel_sim::test::SimFixture& sim, std::string key) {
-  reel::Luma l;
-  l.api_key = std::move(key);
-  l.base_url = sim.sim->luma_url();
-  return l;
-}
-
 namespace {
-
-using LumaWorld = ProviderWorld<reel::Luma>;
-using LumaJob = LumaWorld::Job;
-
-/// A ray-2 generation of `prompt`, 5 s, 16:9.
-reel::luma::CreateRequest luma_request(std::string prompt) {
-  reel::luma::CreateRequest r;
-  r.model = "ray-2";
-  r.prompt = std::move(prompt);
-  r.duration = "5s";
-  r.aspect_ratio = "16:9";
-  return r;
-}
 
 // ---- create ----------------------------------------------------------------------------------
 
@@ -178,13 +154,6 @@ TEST(LumaFaults, FailedModeratedAndRefusedGenerationsAreTypedErrors) {
   EXPECT_EQ(count(c, "luma.create 400"), 1);
 }
 
-asio::awaitable<bool> submit_then_cancel(LumaJob& job, reel::luma::CreateRequest r) {
-  auto handle = co_await job.submit(r);
-  if (!handle) co_return false;
-  auto done = co_await job.cancel();
-  co_return done.has_value();
-}
-
 // A cancel mid-run stops and removes the generation; a 503 on the first DELETE is retried.
 TEST(LumaFaults, CancelMidRunStopsTheGenerationThroughA503) {
   reel_sim::Options so;
@@ -222,44 +191,18 @@ TEST(LumaFaults, DownloadResetTruncationAndStallResumeByRangeWithoutTheKey) {
 }
 
 TEST(LumaFaults, AnExpiredVideoIsLinkExpired) {
-  reel_sim::Options so = fast_options();
-  so.config.download_ttl_s = 0;
-  LumaWorld w(std::move(so));
-  LumaJob job(w.http, w.provider(), w.account, w.options());
-  const auto o = w.run(generate(job, luma_request("expired video"), w.out("e.mp4")));
-  expect_ending(o, OutcomeKind::error, Errc::link_expired, w.out("e.mp4"));
-  const auto c = w.sim.counters();
-  EXPECT_EQ(count(c, "luma.media 410"), 1);
-  EXPECT_EQ(c.media_requests_with_authorization, 0);
+  expect_expired_output_is_link_expired<reel::Luma>(luma_request("expired video"), "luma.media 410");
 }
 
 // A video URL on a foreign origin is fetched without the key: the key goes only to Luma's API.
 TEST(LumaFaults, AForeignOriginVideoUrlGetsNoKey) {
-  LumaWorld w;
-  const std::string foreign = w.sim.sim->media_url() + "/steal/video.mp4";
-  w.sim.rules(R"([{"match":{"endpoint":"luma.status"},"fault":{"body":"{\"id\":\"g-1\",\"state\":\"completed\",\"assets\":{\"video\":\")" +
-              foreign + R"(\"}}"}}])");
-  LumaJob job(w.http, w.provider(), w.account, w.options());
-  const auto o = w.run(generate(job, luma_request("foreign video"), w.out("x.mp4")));
-  EXPECT_NE(o.kind, OutcomeKind::succeeded);
-  EXPECT_FALSE(std::filesystem::exists(w.out("x.mp4")));
-  EXPECT_FALSE(o.handle.job_id.empty());
-  const auto c = w.sim.counters();
-  EXPECT_GE(count(c, "media.other 404"), 1);  // the foreign URL was asked ...
-  EXPECT_EQ(c.media_requests_with_authorization, 0);  // ... without the key
+  expect_foreign_output_gets_no_key<reel::Luma>(luma_request("foreign video"), "luma.status", [](const std::string& url) {
+    return R"({"id":"g-1","state":"completed","assets":{"video":")" + url + R"("}})";
+  });
 }
 
 TEST(LumaFaults, WrongKeyIsUnauthorizedAndNothingIsCreated) {
-  reel_sim::Options so = fast_options();
-  so.config.api_keys = {"the-right-key"};
-  LumaWorld w(std::move(so));
-  LumaJob job(w.http, w.provider("a-wrong-key"), w.account, w.options());
-  const auto o = w.run(generate(job, luma_request("wrong key"), w.out("k.mp4")));
-  expect_ending(o, OutcomeKind::refused, Errc::unauthorized, w.out("k.mp4"), false);
-  EXPECT_EQ(o.error.message().find("a-wrong-key"), std::string::npos) << "the key is in the error";
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created, 0);
-  EXPECT_EQ(count(c, "luma.create 401"), 1);
+  expect_wrong_key_refused<reel::Luma>(luma_request("wrong key"), "luma.create");
 }
 
 }  // namespace

@@ -5,36 +5,10 @@
 // deadline), a fresh task's 404 read as "not visible yet", THROTTLED tasks, expired outputs,
 // FAILED and CANCELLED tasks as typed errors, a cancel mid-run, and the key never sent to the
 // media origin or to an output URL on a foreign origin.
-#include "fault_world.hpp"
-
-#include <reel/providers/runway.hpp>
-
-#include <cstdint>
-#include <thread>
+#include "runway_world.hpp"
 
 namespace reel_faults {
-
-/// reel::Runway on the simulator's /runway.
-inline reel::Runway make_provider(For<reel::Runway>, reel_sim::test::SimFixture& sim, std::string key) {
-  return reel::Runway{std::move(key), sim.sim->runway_url()};
-}
-
 namespace {
-
-using RunwayWorld = ProviderWorld<reel::Runway>;
-using RunwayJob = RunwayWorld::Job;
-
-/// A gen4.5 text-to-video task of `prompt`, 1280:720, 5 s.
-reel::runway::CreateRequest runway_request(std::string prompt) {
-  reel::runway::CreateRequest r;
-  reel::json::Object body;
-  body.emplace_back("model", "gen4.5");
-  body.emplace_back("promptText", std::move(prompt));
-  body.emplace_back("ratio", "1280:720");
-  body.emplace_back("duration", reel::json::Value(std::int64_t{5}));
-  r.body = std::move(body);
-  return r;
-}
 
 /// Simulator options whose tasks run for a minute (long enough to cancel or to throttle).
 reel_sim::Options long_options() {
@@ -226,13 +200,6 @@ TEST(RunwayFaults, FailedRefusedAndCancelledTasksAreTypedErrors) {
   EXPECT_EQ(w.sim.counters().jobs_created, 3);
 }
 
-asio::awaitable<bool> submit_then_cancel(RunwayJob& job, reel::runway::CreateRequest r) {
-  auto handle = co_await job.submit(r);
-  if (!handle) co_return false;
-  auto done = co_await job.cancel();
-  co_return done.has_value();
-}
-
 // A cancel mid-run stops the task; a 503 on the first DELETE is retried (a DELETE may be repeated).
 TEST(RunwayFaults, CancelMidRunStopsTheTaskThroughA503) {
   RunwayWorld w(long_options());
@@ -270,45 +237,18 @@ TEST(RunwayFaults, DownloadResetAndStallResumeByRangeWithoutTheKey) {
 }
 
 TEST(RunwayFaults, AnExpiredOutputIsLinkExpired) {
-  reel_sim::Options so = fast_options();
-  so.config.download_ttl_s = 0;
-  RunwayWorld w(std::move(so));
-  RunwayJob job(w.http, w.provider(), w.account, w.options());
-  const auto o = w.run(generate(job, runway_request("expired output"), w.out("e.mp4")));
-  expect_ending(o, OutcomeKind::error, Errc::link_expired, w.out("e.mp4"));
-  const auto c = w.sim.counters();
-  EXPECT_GE(count(c, "runway.media 404"), 1);
-  EXPECT_EQ(c.media_requests_with_authorization, 0);
+  expect_expired_output_is_link_expired<reel::Runway>(runway_request("expired output"), "runway.media 404");
 }
 
-// An output URL on a foreign origin (here the media origin's unknown path) is fetched without
-// the key: the key goes only to Runway's API.
+// An output URL on a foreign origin is fetched without the key: the key goes only to Runway's API.
 TEST(RunwayFaults, AForeignOriginOutputUrlGetsNoKey) {
-  RunwayWorld w;
-  const std::string foreign = w.sim.sim->media_url() + "/steal/output.mp4";
-  w.sim.rules(R"([{"match":{"endpoint":"runway.status"},"fault":{"body":"{\"id\":\"t-1\",\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"status\":\"SUCCEEDED\",\"output\":[\")" +
-              foreign + R"(\"]}"}}])");
-  RunwayJob job(w.http, w.provider(), w.account, w.options());
-  const auto o = w.run(generate(job, runway_request("foreign output"), w.out("x.mp4")));
-  EXPECT_NE(o.kind, OutcomeKind::succeeded);
-  EXPECT_FALSE(std::filesystem::exists(w.out("x.mp4")));
-  EXPECT_FALSE(o.handle.job_id.empty());
-  const auto c = w.sim.counters();
-  EXPECT_GE(count(c, "media.other 404"), 1);  // the foreign URL was asked ...
-  EXPECT_EQ(c.media_requests_with_authorization, 0);  // ... without the key
+  expect_foreign_output_gets_no_key<reel::Runway>(runway_request("foreign output"), "runway.status", [](const std::string& url) {
+    return R"({"id":"t-1","createdAt":"2026-01-01T00:00:00.000Z","status":"SUCCEEDED","output":[")" + url + R"("]})";
+  });
 }
 
 TEST(RunwayFaults, WrongKeyIsUnauthorizedAndNothingIsCreated) {
-  reel_sim::Options so = fast_options();
-  so.config.api_keys = {"the-right-key"};
-  RunwayWorld w(std::move(so));
-  RunwayJob job(w.http, w.provider("a-wrong-key"), w.account, w.options());
-  const auto o = w.run(generate(job, runway_request("wrong key"), w.out("k.mp4")));
-  expect_ending(o, OutcomeKind::refused, Errc::unauthorized, w.out("k.mp4"), false);
-  EXPECT_EQ(o.error.message().find("a-wrong-key"), std::string::npos) << "the key is in the error";
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created, 0);
-  EXPECT_EQ(count(c, "runway.create 401"), 1);
+  expect_wrong_key_refused<reel::Runway>(runway_request("wrong key"), "runway.create");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -128,6 +129,12 @@ TEST(RunwayRequests, FieldsRunwayLacksAreWarnedAbout) {
   VideoRequest turbo{.model = "gen4_turbo", .prompt = "p", .aspect_ratio = "16:9", .image = "https://example.com/a.png"};
   EXPECT_EQ(integer(Runway::native(turbo).body, "duration"), std::nullopt);
   EXPECT_TRUE(Runway::warnings_of(turbo).empty());
+}
+
+TEST(RunwayRequests, TheModelIsReadFromTheBodyForTheHandle) {
+  EXPECT_EQ(Runway::model_of(Runway::native(VideoRequest{.model = "gen4.5", .prompt = "p"})), "gen4.5");
+  EXPECT_EQ(Runway::model_of(Runway::Request{.endpoint = "text_to_video", .body = reel::json::Object{}}), "");
+  EXPECT_EQ(Runway::model_of(Runway::Request{.endpoint = "text_to_video", .body = reel::json::Value(std::int64_t{1})}), "");
 }
 
 TEST(RunwayRequests, Gen45TextToVideoTakesOnlyTheTwo720pRatios) {
