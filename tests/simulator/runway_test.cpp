@@ -5,7 +5,7 @@
 // without the key), then whole reel::Runway jobs against it: VideoJob submit, poll, download, cancel.
 #include "sim_test_support.hpp"
 
-#include <faults/fault_world.hpp>
+#include <faults/runway_world.hpp>
 
 #include <reel/providers/runway.hpp>
 
@@ -160,14 +160,14 @@ TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
 
 TEST(Runway, FailedTasksCarryFailureAndFailureCode) {
   SimFixture f(polls_options(1));
-  const std::string id = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720"})").body, {"id"});
+  const std::string id = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720","duration":5})").body, {"id"});
   const auto failed = task(f, id);
   EXPECT_EQ(text_at(failed.body, {"status"}), "FAILED") << failed.body;
   EXPECT_FALSE(text_at(failed.body, {"failure"}).empty());
   const reel::job::Status s = status_of(failed);
   EXPECT_EQ(s.error.code, make_error_code(reel::job::Errc::failed_at_provider));
 
-  const std::string blocked = text_at(create(f, R"({"model":"gen4.5","promptText":"a [blocked] one","ratio":"1280:720"})").body, {"id"});
+  const std::string blocked = text_at(create(f, R"({"model":"gen4.5","promptText":"a [blocked] one","ratio":"1280:720","duration":5})").body, {"id"});
   const auto refused = task(f, blocked);
   EXPECT_EQ(text_at(refused.body, {"failureCode"}), "SAFETY.INPUT.TEXT") << refused.body;
   EXPECT_EQ(status_of(refused).error.code, make_error_code(reel::job::Errc::content_policy));
@@ -226,26 +226,19 @@ TEST(Runway, FaultRulesApplyToRunwayEndpoints) {
 
 // ---- whole reel::Runway jobs ----------------------------------------------------------------
 
-using RunwayJob = reel::VideoJob<reel::Runway, reel::http::Client>;
+using reel_faults::RunwayJob;
 
-struct World : reel_faults::World {
-  explicit World(Options options = polls_options(2)) : reel_faults::World(std::move(options)) {}
-  reel::Runway provider() { return reel::Runway{"test-key", sim.sim->runway_url()}; }
-  reel::job::Account account{reel::steady_clock(), reel::Runway::default_limits()};
+/// The faults' World (fault_world.hpp) with its Runway account; tasks finish at their second
+/// poll unless `options` say otherwise.
+struct World : reel_faults::RunwayWorld {
+  explicit World(Options options = polls_options(2)) : reel_faults::RunwayWorld(std::move(options)) {}
 };
 
 reel::runway::CreateRequest request(std::string prompt = "A heron over a lake") {
-  reel::runway::CreateRequest r;
-  reel::json::Object body;
-  body.emplace_back("model", "gen4.5");
-  body.emplace_back("promptText", std::move(prompt));
-  body.emplace_back("ratio", "1280:720");
-  body.emplace_back("duration", reel::json::Value(std::int64_t{5}));
-  r.body = std::move(body);
-  return r;
+  return reel_faults::runway_request(std::move(prompt));
 }
 asio::awaitable<reel::job::Outcome> go(RunwayJob& job, reel::runway::CreateRequest r, std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
+  return reel_faults::generate(job, std::move(r), std::move(out));
 }
 
 TEST(RunwayJobOnSimulator, SubmitPollProgressDownload) {
