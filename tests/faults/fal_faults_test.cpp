@@ -9,18 +9,18 @@
 #include <reel/providers/fal.hpp>
 
 namespace reel_faults {
+
+/// reel::Fal on the simulator's /fal.
+inline reel::Fal make_provider(For<reel::Fal>, reel_sim::test::SimFixture& sim, std::string key) {
+  return reel::Fal{std::move(key), sim.sim->fal_url()};
+}
+
 namespace {
 
-using FalJob = reel::VideoJob<reel::Fal, reel::http::Client>;
+using FalWorld = ProviderWorld<reel::Fal>;
+using FalJob = FalWorld::Job;
 
 const std::string kling = "fal-ai/kling-video/v2.1/master/text-to-video";
-
-/// The fault world with a fal account.
-struct FalWorld : World {
-  explicit FalWorld(reel_sim::Options options = fast_options()) : World(std::move(options)) {}
-  reel::Fal fal(std::string key = "test-key") { return reel::Fal{std::move(key), sim.sim->fal_url()}; }
-  reel::job::Account fal_account{reel::steady_clock(), reel::Fal::default_limits()};
-};
 
 reel::fal::SubmitRequest fal_request(std::string prompt) {
   reel::fal::SubmitRequest r;
@@ -30,23 +30,16 @@ reel::fal::SubmitRequest fal_request(std::string prompt) {
   return r;
 }
 
-asio::awaitable<reel::job::Outcome> generate(FalJob& job, reel::fal::SubmitRequest r, std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
-}
-
 // ---- submit --------------------------------------------------------------------------------------
 
 TEST(FalFaults, SubmitResetMidAnswerIsAmbiguousAndNeverResent) {
   FalWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"fal.create"},"times":1,"fault":{"reset_at":40}}])");
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("reset mid answer"), w.out("a.mp4")));
-  expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("a.mp4"), false);
+  expect_ambiguous_once(o, w.sim.counters(), "fal.create", "reset mid answer", w.out("a.mp4"));
   EXPECT_EQ(o.handle.model, kling);
   EXPECT_NE(o.error.message().find("cannot be repeated"), std::string::npos) << o.error.message();
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created_by_prompt.at("reset mid answer"), 1);
-  EXPECT_EQ(count_status(c, "fal.create", 0, 999), 1);  // sent once, never repeated
 }
 
 TEST(FalFaults, SubmitStallPastTheResponseTimeoutIsAmbiguousAndNeverResent) {
@@ -54,23 +47,17 @@ TEST(FalFaults, SubmitStallPastTheResponseTimeoutIsAmbiguousAndNeverResent) {
   w.sim.rules(R"([{"match":{"endpoint":"fal.create"},"times":1,"fault":{"stall_ms":3000,"stall_at":0}}])");
   reel::JobOptions options = w.options();
   options.timeouts.response_headers = 400ms;
-  FalJob job(w.http, w.fal(), w.fal_account, options);
+  FalJob job(w.http, w.provider(), w.account, options);
   const auto o = w.run(generate(job, fal_request("stalled submit"), w.out("s.mp4")));
-  expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("s.mp4"), false);
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created_by_prompt.at("stalled submit"), 1);
-  EXPECT_EQ(count_status(c, "fal.create", 0, 999), 1);
+  expect_ambiguous_once(o, w.sim.counters(), "fal.create", "stalled submit", w.out("s.mp4"));
 }
 
 TEST(FalFaults, SubmitTruncatedAnswerIsAmbiguousAndNeverResent) {
   FalWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"fal.create"},"times":1,"fault":{"truncate_at":10}}])");
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("truncated submit"), w.out("t.mp4")));
-  expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("t.mp4"), false);
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created_by_prompt.at("truncated submit"), 1);
-  EXPECT_EQ(count_status(c, "fal.create", 0, 999), 1);
+  expect_ambiguous_once(o, w.sim.counters(), "fal.create", "truncated submit", w.out("t.mp4"));
 }
 
 // The request IS created, then a gateway answers 502 with an HTML page: fal may run it.
@@ -78,7 +65,7 @@ TEST(FalFaults, SubmitGateway502AfterTheRequestWasCreatedIsNeverResent) {
   reel_sim::Options so = fast_options();
   so.config.drift.create_error_status = 502;
   FalWorld w(std::move(so));
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("gateway 502"), w.out("g.mp4")));
   EXPECT_NE(o.kind, OutcomeKind::succeeded);
   EXPECT_FALSE(std::filesystem::exists(w.out("g.mp4")));
@@ -93,7 +80,7 @@ TEST(FalFaults, SubmitGateway5xxWithoutFalsErrorShapeIsAmbiguous) {
   reel_sim::Options so = fast_options();
   so.config.drift.create_error_status = 502;
   FalWorld w(std::move(so));
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("gateway 502"), w.out("g.mp4")));
   expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, w.out("g.mp4"), false);
   EXPECT_EQ(count_status(w.sim.counters(), "fal.create", 0, 999), 1);
@@ -103,7 +90,7 @@ TEST(FalFaults, SubmitGateway5xxWithoutFalsErrorShapeIsAmbiguous) {
 TEST(FalFaults, Submit503WithoutAnErrorTypeIsAmbiguousAndNotRetried) {
   FalWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"fal.create"},"times":1,"fault":{"status":503,"message":"no runner"}}])");
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("submit 503"), w.out("n.mp4")));
   EXPECT_EQ(o.kind, OutcomeKind::ambiguous);
   EXPECT_EQ(o.error.code, Errc::ambiguous_submit);
@@ -117,7 +104,7 @@ TEST(FalFaults, Submit503WithoutAnErrorTypeIsAmbiguousAndNotRetried) {
 TEST(FalFaults, Submit429StormHonoursRetryAfterAndCreatesOneJob) {
   FalWorld w;
   w.sim.rules(R"([{"match":{"endpoint":"fal.create"},"times":2,"fault":{"status":429,"retry_after":"1"}}])");
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto start = std::chrono::steady_clock::now();
   const auto o = w.run(generate(job, fal_request("submit 429s"), w.out("q.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("q.mp4"));
@@ -142,7 +129,7 @@ TEST(FalFaults, StatusResetsTruncationStall5xxAnd429AreOvercome) {
   reel::JobOptions options = w.options();
   options.timeouts.response_headers = 400ms;
   options.timeouts.body_idle = 400ms;
-  FalJob job(w.http, w.fal(), w.fal_account, options);
+  FalJob job(w.http, w.provider(), w.account, options);
   const auto o = w.run(generate(job, fal_request("status faults"), w.out("p.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("p.mp4"));
   EXPECT_EQ(reel_test::read_file(w.out("p.mp4")), expected_video());
@@ -159,7 +146,7 @@ TEST(FalFaults, ResultResetAnd5xxAreRetried) {
     {"match":{"endpoint":"fal.result"},"times":1,"fault":{"reset_at":10}},
     {"match":{"endpoint":"fal.result"},"times":2,"fault":{"status":502}}
   ])");
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("result faults"), w.out("r.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("r.mp4"));
   const auto c = w.sim.counters();
@@ -178,7 +165,7 @@ TEST(FalFaults, FailureAnswersMapToTypedErrors) {
   so.config.rules.push_back(runner);
   FalWorld w(std::move(so));
   auto ending = [&](const std::string& prompt, const std::string& file) {
-    FalJob job(w.http, w.fal(), w.fal_account, w.options());
+    FalJob job(w.http, w.provider(), w.account, w.options());
     return w.run(generate(job, fal_request(prompt), w.out(file)));
   };
   const auto failed = ending("please [fail]", "f.mp4");
@@ -199,16 +186,7 @@ TEST(FalFaults, FailureAnswersMapToTypedErrors) {
 }
 
 TEST(FalFaults, WrongKeyIsUnauthorizedAndNothingIsCreated) {
-  reel_sim::Options so = fast_options();
-  so.config.api_keys = {"the-right-key"};
-  FalWorld w(std::move(so));
-  FalJob job(w.http, w.fal("a-wrong-key"), w.fal_account, w.options());
-  const auto o = w.run(generate(job, fal_request("wrong key"), w.out("k.mp4")));
-  expect_ending(o, OutcomeKind::refused, Errc::unauthorized, w.out("k.mp4"), false);
-  EXPECT_EQ(o.error.message().find("a-wrong-key"), std::string::npos) << "the key is in the error";
-  const auto c = w.sim.counters();
-  EXPECT_EQ(c.jobs_created, 0);
-  EXPECT_EQ(count(c, "fal.create 401"), 1);
+  expect_wrong_key_refused<reel::Fal>(fal_request("wrong key"), "fal.create");
 }
 
 // ---- download ------------------------------------------------------------------------------------
@@ -217,7 +195,7 @@ TEST(FalFaults, OutputUrlExpiredBeforeTheDownloadIsLinkExpired) {
   reel_sim::Options so = fast_options();
   so.config.download_ttl_s = 0;
   FalWorld w(std::move(so));
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("expired output"), w.out("e.mp4")));
   expect_ending(o, OutcomeKind::error, Errc::link_expired, w.out("e.mp4"));
   EXPECT_EQ(count(w.sim.counters(), "fal.media 410"), 1);
@@ -234,7 +212,7 @@ TEST(FalFaults, MediaResetTruncationAndStallMidDownloadResume) {
   ])");
   reel::JobOptions options = w.options();
   options.timeouts.body_idle = 400ms;
-  FalJob job(w.http, w.fal(), w.fal_account, options);
+  FalJob job(w.http, w.provider(), w.account, options);
   const auto o = w.run(generate(job, fal_request("media faults"), w.out("m.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("m.mp4"));
   EXPECT_EQ(reel_test::read_file(w.out("m.mp4")), expected_video(300'000));
@@ -247,7 +225,7 @@ TEST(FalFaults, MediaResetTruncationAndStallMidDownloadResume) {
 
 TEST(FalFaults, TheKeyIsNeverSentToTheMediaHost) {
   FalWorld w;
-  FalJob job(w.http, w.fal(), w.fal_account, w.options());
+  FalJob job(w.http, w.provider(), w.account, w.options());
   const auto o = w.run(generate(job, fal_request("key stays home"), w.out("k.mp4")));
   expect_ending(o, OutcomeKind::succeeded, std::nullopt, w.out("k.mp4"));
   EXPECT_EQ(count(w.sim.counters(), "fal.media 200"), 1);
@@ -257,7 +235,7 @@ TEST(FalFaults, TheKeyIsNeverSentToTheMediaHost) {
   w.sim.rules(R"([{"match":{"endpoint":"fal.create"},"times":1,"fault":{"body":"{\"request_id\":\"abc-1\",\"status\":\"IN_QUEUE\",\"status_url\":\")" +
               media + R"(/steal/status\",\"response_url\":\")" + media + R"(/steal\",\"cancel_url\":\")" + media +
               R"(/steal/cancel\"}"}}])");
-  FalJob redirected(w.http, w.fal(), w.fal_account, w.options());
+  FalJob redirected(w.http, w.provider(), w.account, w.options());
   const auto r = w.run(generate(redirected, fal_request("foreign urls"), w.out("f.mp4")));
   expect_ending(r, OutcomeKind::error, Errc::job_not_found, w.out("f.mp4"));
   EXPECT_EQ(r.handle.job_id, "abc-1");  // the id is kept

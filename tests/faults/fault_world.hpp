@@ -111,6 +111,21 @@ struct World {
   ScratchDir dir;
 };
 
+/// The tag of the `make_provider` overloads (found by argument-dependent lookup): each provider's
+/// fault test defines `P make_provider(For<P>, reel_sim::test::SimFixture&, std::string key)`.
+template <class Provider>
+struct For {};
+
+/// A World with one provider: an account with its documented limits and `provider(key)`, the
+/// traits pointed at the simulator by that provider's `make_provider`.
+template <class Provider>
+struct ProviderWorld : World {
+  using Job = reel::VideoJob<Provider, reel::http::Client>;
+  using World::World;
+  Provider provider(std::string key = "test-key") { return make_provider(For<Provider>{}, sim, std::move(key)); }
+  reel::job::Account account{reel::steady_clock(), Provider::default_limits()};
+};
+
 inline reel::venice::QueueRequest venice_request(std::string prompt, std::string model = venice_private_model) {
   reel::venice::QueueRequest r;
   r.duration = model == venice_private_model ? "6s" : "5s";
@@ -127,12 +142,9 @@ inline reel::lumenfall::CreateRequest lumenfall_request(std::string prompt) {
   return r;
 }
 
-inline asio::awaitable<reel::job::Outcome> generate(VeniceJob& job, reel::venice::QueueRequest r,
-                                                    std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
-}
-inline asio::awaitable<reel::job::Outcome> generate(LumenfallJob& job, reel::lumenfall::CreateRequest r,
-                                                    std::filesystem::path out) {
+/// `job.generate(r, out)` as a task for World::run.
+template <class Job, class Request>
+asio::awaitable<reel::job::Outcome> generate(Job& job, Request r, std::filesystem::path out) {
   co_return co_await job.generate(r, out);
 }
 template <class Job>
@@ -178,6 +190,87 @@ inline void expect_ending(const reel::job::Outcome& o, OutcomeKind kind, std::op
   } else {
     EXPECT_FALSE(std::filesystem::exists(out)) << "a partial file under the final name";
   }
+}
+
+/// A create that may have reached the provider (no idempotency key): `ambiguous_submit` without a
+/// handle, the job made once by the simulator and the create sent once, never repeated.
+inline void expect_ambiguous_once(const reel::job::Outcome& o, const reel_sim::Counters& c,
+                                  const std::string& create_endpoint, const std::string& prompt,
+                                  const std::filesystem::path& out) {
+  expect_ending(o, OutcomeKind::ambiguous, Errc::ambiguous_submit, out, false);
+  const auto made = c.jobs_created_by_prompt.find(prompt);
+  EXPECT_EQ(made == c.jobs_created_by_prompt.end() ? 0 : made->second, 1) << prompt;
+  EXPECT_EQ(count_status(c, create_endpoint, 0, 999), 1) << create_endpoint << " was not sent exactly once";
+}
+
+/// `job.submit(r)`, then `job.cancel()`: whether both succeeded.
+template <class Job, class Request>
+asio::awaitable<bool> submit_then_cancel(Job& job, Request r) {
+  auto handle = co_await job.submit(r);
+  if (!handle) co_return false;
+  auto done = co_await job.cancel();
+  co_return done.has_value();
+}
+
+/// `text` as the inside of a JSON string (quotes and backslashes escaped).
+inline std::string json_escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+/// A `Provider` job with a key the simulator does not know: `refused` (`unauthorized`), the key
+/// in no error, nothing created, the create (`create_endpoint`) answered 401 once.
+template <class Provider, class Request>
+void expect_wrong_key_refused(Request r, const std::string& create_endpoint) {
+  reel_sim::Options so = fast_options();
+  so.config.api_keys = {"the-right-key"};
+  ProviderWorld<Provider> w(std::move(so));
+  typename ProviderWorld<Provider>::Job job(w.http, w.provider("a-wrong-key"), w.account, w.options());
+  const auto o = w.run(generate(job, std::move(r), w.out("k.mp4")));
+  expect_ending(o, OutcomeKind::refused, Errc::unauthorized, w.out("k.mp4"), false);
+  EXPECT_EQ(o.error.message().find("a-wrong-key"), std::string::npos) << "the key is in the error";
+  const auto c = w.sim.counters();
+  EXPECT_EQ(c.jobs_created, 0);
+  EXPECT_EQ(count(c, create_endpoint + " 401"), 1);
+}
+
+/// A `Provider` job whose output expired before the download (`download_ttl_s` 0): `error`
+/// (`link_expired`), no file, the media origin answered `media_answer` (e.g. "luma.media 410")
+/// to requests without the key.
+template <class Provider, class Request>
+void expect_expired_output_is_link_expired(Request r, const std::string& media_answer) {
+  reel_sim::Options so = fast_options();
+  so.config.download_ttl_s = 0;
+  ProviderWorld<Provider> w(std::move(so));
+  typename ProviderWorld<Provider>::Job job(w.http, w.provider(), w.account, w.options());
+  const auto o = w.run(generate(job, std::move(r), w.out("e.mp4")));
+  expect_ending(o, OutcomeKind::error, Errc::link_expired, w.out("e.mp4"));
+  const auto c = w.sim.counters();
+  EXPECT_GE(count(c, media_answer), 1);
+  EXPECT_EQ(c.media_requests_with_authorization, 0);
+}
+
+/// A `Provider` job whose every status answer (`status_endpoint`) is `finished_body(url)`: a
+/// finished job with its output at `url`, a path on a foreign origin the simulator does not know.
+/// The URL is fetched without the key (the key goes only to the provider's API), no file is kept.
+template <class Provider, class Request, class Body>
+void expect_foreign_output_gets_no_key(Request r, const std::string& status_endpoint, Body finished_body) {
+  ProviderWorld<Provider> w;
+  const std::string foreign = w.sim.sim->media_url() + "/steal/output.mp4";
+  const std::string body = finished_body(foreign);
+  w.sim.rules(R"([{"match":{"endpoint":")" + status_endpoint + R"("},"fault":{"body":")" + json_escaped(body) + R"("}}])");
+  typename ProviderWorld<Provider>::Job job(w.http, w.provider(), w.account, w.options());
+  const auto o = w.run(generate(job, std::move(r), w.out("x.mp4")));
+  EXPECT_NE(o.kind, OutcomeKind::succeeded);
+  EXPECT_FALSE(std::filesystem::exists(w.out("x.mp4")));
+  EXPECT_FALSE(o.handle.job_id.empty());
+  const auto c = w.sim.counters();
+  EXPECT_GE(count(c, "media.other 404"), 1);          // the foreign URL was asked ...
+  EXPECT_EQ(c.media_requests_with_authorization, 0);  // ... without the key
 }
 
 /// The sample MP4 as served for `bytes` (the simulator's default size when 0).

@@ -15,19 +15,24 @@
 
 namespace reel_faults {
 
-using ReplicateJob = reel::VideoJob<reel::Replicate, reel::http::Client>;
+/// reel::Replicate on the simulator's /replicate; `prefer_wait` 0: every create answers at once.
+inline reel::Replicate make_provider(For<reel::Replicate>, reel_sim::test::SimFixture& sim, std::string key) {
+  reel::Replicate r{std::move(key), sim.sim->base_url() + "/replicate"};
+  r.prefer_wait = 0;
+  return r;
+}
 
 /// A World with a Replicate account (Replicate's documented limits).
-struct ReplicateWorld : World {
-  using World::World;
-  /// reel::Replicate on the simulator; `prefer_wait` 0: every create answers at once.
+struct ReplicateWorld : ProviderWorld<reel::Replicate> {
+  using ProviderWorld::ProviderWorld;
+  /// `provider(key)` with a `Prefer: wait` of `prefer_wait` seconds.
   reel::Replicate replicate(std::string key = "test-key", int prefer_wait = 0) {
-    reel::Replicate r{std::move(key), sim.sim->base_url() + "/replicate"};
+    reel::Replicate r = provider(std::move(key));
     r.prefer_wait = prefer_wait;
     return r;
   }
-  reel::job::Account account{reel::steady_clock(), reel::Replicate::default_limits()};
 };
+using ReplicateJob = ReplicateWorld::Job;
 
 /// A create of `model` with `prompt` and a 4 s duration.
 inline reel::replicate::CreateRequest replicate_request(std::string prompt, std::string model = "google/veo-3-fast") {
@@ -38,11 +43,6 @@ inline reel::replicate::CreateRequest replicate_request(std::string prompt, std:
   input.emplace_back("duration", reel::json::Value(std::int64_t{4}));
   r.input = std::move(input);
   return r;
-}
-
-inline asio::awaitable<reel::job::Outcome> generate(ReplicateJob& job, reel::replicate::CreateRequest r,
-                                                    std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
 }
 
 }  // namespace reel_faults

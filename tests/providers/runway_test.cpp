@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,7 +95,7 @@ TEST(RunwayRequests, ImageToVideoAndRatios) {
   EXPECT_EQ(str(native.body, "ratio"), "832:1104");  // a pixel ratio is kept
   EXPECT_EQ(runway().create_request(native, JobHandle{}).url, api + "/v1/image_to_video");
 
-  VideoRequest sized{.model = "gen4.5", .prompt = "p", .resolution = "720x1280"};
+  VideoRequest sized{.model = "gen4.5", .prompt = "p", .duration_seconds = 10, .resolution = "720x1280"};
   EXPECT_EQ(str(Runway::native(sized).body, "ratio"), "720:1280");
   EXPECT_TRUE(Runway::warnings_of(sized).empty());
 
@@ -110,16 +111,45 @@ TEST(RunwayRequests, FieldsRunwayLacksAreWarnedAbout) {
   EXPECT_EQ(str(native.body, "ratio"), "1280:720");
   EXPECT_EQ(str(native.body, "negativePrompt"), "<absent>");
   const auto w = Runway::warnings_of(r);
-  ASSERT_EQ(w.size(), 3u);
+  ASSERT_EQ(w.size(), 4u);
   EXPECT_TRUE(contains(w[0], "negative_prompt")) << w[0];
   EXPECT_TRUE(contains(w[1], "audio")) << w[1];
   EXPECT_TRUE(contains(w[2], "5:4")) << w[2];
+  EXPECT_TRUE(contains(w[3], "duration")) << w[3];
 
+  // gen4.5 requires a duration (2 to 10 s, the SDK's types): 5 s when none is named.
   VideoRequest bare{.model = "gen4.5", .prompt = "p"};
   EXPECT_EQ(str(Runway::native(bare).body, "ratio"), "1280:720");
-  ASSERT_EQ(Runway::warnings_of(bare).size(), 1u);
-  EXPECT_TRUE(contains(Runway::warnings_of(bare)[0], "ratio"));
-  EXPECT_EQ(integer(Runway::native(bare).body, "duration"), std::nullopt);
+  const auto bare_warnings = Runway::warnings_of(bare);
+  ASSERT_EQ(bare_warnings.size(), 2u);
+  EXPECT_TRUE(contains(bare_warnings[0], "ratio")) << bare_warnings[0];
+  EXPECT_TRUE(contains(bare_warnings[1], "requires a duration")) << bare_warnings[1];
+  EXPECT_EQ(integer(Runway::native(bare).body, "duration"), 5);
+  // A model without that rule gets no duration it did not ask for.
+  VideoRequest turbo{.model = "gen4_turbo", .prompt = "p", .aspect_ratio = "16:9", .image = "https://example.com/a.png"};
+  EXPECT_EQ(integer(Runway::native(turbo).body, "duration"), std::nullopt);
+  EXPECT_TRUE(Runway::warnings_of(turbo).empty());
+}
+
+TEST(RunwayRequests, TheModelIsReadFromTheBodyForTheHandle) {
+  EXPECT_EQ(Runway::model_of(Runway::native(VideoRequest{.model = "gen4.5", .prompt = "p"})), "gen4.5");
+  EXPECT_EQ(Runway::model_of(Runway::Request{.endpoint = "text_to_video", .body = reel::json::Object{}}), "");
+  EXPECT_EQ(Runway::model_of(Runway::Request{.endpoint = "text_to_video", .body = reel::json::Value(std::int64_t{1})}), "");
+}
+
+TEST(RunwayRequests, Gen45TextToVideoTakesOnlyTheTwo720pRatios) {
+  // The SDK's TextToVideoCreateParams.Gen4_5: ratio '1280:720' | '720:1280'.
+  VideoRequest square{.model = "gen4.5", .prompt = "p", .duration_seconds = 5, .aspect_ratio = "1:1"};
+  EXPECT_EQ(str(Runway::native(square).body, "ratio"), "960:960");  // sent as given ...
+  const auto w = Runway::warnings_of(square);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_TRUE(contains(w[0], "takes only 1280:720 and 720:1280")) << w[0];  // ... with a warning
+  VideoRequest portrait{.model = "gen4.5", .prompt = "p", .duration_seconds = 5, .aspect_ratio = "9:16"};
+  EXPECT_TRUE(Runway::warnings_of(portrait).empty());
+  // On image_to_video gen4.5 takes every common ratio.
+  VideoRequest image{.model = "gen4.5", .prompt = "p", .duration_seconds = 5, .aspect_ratio = "1:1",
+                     .image = "https://example.com/a.png"};
+  EXPECT_TRUE(Runway::warnings_of(image).empty());
 }
 
 TEST(RunwayRequests, PollCancelCleanupAndDownload) {
@@ -132,6 +162,7 @@ TEST(RunwayRequests, PollCancelCleanupAndDownload) {
   EXPECT_EQ(cancel.method, "DELETE");
   EXPECT_EQ(cancel.url, api + "/v1/tasks/" + task_id);
   EXPECT_EQ(cancel.headers.find("X-Runway-Version").value_or(""), "2024-11-06");
+  EXPECT_EQ(cancel.headers.find("Accept").value_or(""), "*/*");  // the answer has no body (the SDK's Accept)
   EXPECT_EQ(runway().cleanup_request(handle()).method, "DELETE");
 
   // Outputs live on a CDN: the key never goes there.

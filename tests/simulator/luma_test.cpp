@@ -5,22 +5,19 @@
 // download equal to the served video, cancel).
 #include "sim_test_support.hpp"
 
+#include <faults/luma_world.hpp>
+
 #include <job/run_support.hpp>
 
 #include <reel/engine/video_job.hpp>
 #include <reel/http/client.hpp>
 #include <reel/providers/luma.hpp>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace {
 
@@ -184,71 +181,26 @@ TEST(Luma, FaultRulesApplyToItsEndpoints) {
 
 // ---- whole reel::Luma jobs ------------------------------------------------------------------
 
-using LumaJob = reel::VideoJob<reel::Luma, reel::http::Client>;
+using reel_faults::LumaJob;
 
-/// A simulator, a client on this thread's io_context, an account, a directory.
-struct World {
-  explicit World(Options options = polls_options(2)) : sim(std::move(options)) {
-    static int n = 0;
-    dir = std::filesystem::temp_directory_path() / ("reel-luma-sim-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::filesystem::create_directories(dir);
-  }
-  ~World() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  World(const World&) = delete;
-  World& operator=(const World&) = delete;
-
-  static reel::JobOptions options() {
-    reel::JobOptions o;
-    o.poll = reel::policy::FixedInterval{50ms};
-    o.poll_bounds = {10ms, 1s};
-    o.retry = reel::policy::RetryPolicy{5, 50ms, 2.0, 400ms, 0.0};
-    o.deadline = reel::steady_clock().now() + 60s;
-    return o;
-  }
-  reel::Luma luma() {
-    reel::Luma l;
-    l.api_key = "test-key";
-    l.base_url = sim.sim->luma_url();
-    return l;
-  }
-
-  template <class T>
-  T run(asio::awaitable<T> task) {
-    std::optional<T> out;
-    asio::co_spawn(io, std::move(task), reel_test::store_into(out));
-    io.restart();
-    io.run();
-    EXPECT_TRUE(out.has_value());
-    return std::move(*out);
-  }
-
-  SimFixture sim;
-  asio::io_context io;
-  reel::http::Client http{io.get_executor()};
-  reel::job::Account account{reel::steady_clock(), reel::Luma::default_limits()};
-  std::filesystem::path dir;
+/// The faults' World (fault_world.hpp) with its Luma account; generations finish at their
+/// second poll unless `options` say otherwise.
+struct World : reel_faults::LumaWorld {
+  explicit World(Options options = polls_options(2)) : reel_faults::LumaWorld(std::move(options)) {}
 };
 
 reel::luma::CreateRequest luma_request(std::string prompt = "A capybara in a hot spring") {
-  reel::luma::CreateRequest r;
-  r.model = "ray-2";
-  r.prompt = std::move(prompt);
-  r.duration = "5s";
-  r.aspect_ratio = "16:9";
-  return r;
+  return reel_faults::luma_request(std::move(prompt));
 }
 
 asio::awaitable<reel::job::Outcome> go(LumaJob& job, reel::luma::CreateRequest r, std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
+  return reel_faults::generate(job, std::move(r), std::move(out));
 }
 
 TEST(LumaJob, GenerateSubmitsPollsAndDownloadsTheServedVideoWithoutTheKey) {
   World w(polls_options(3));
-  LumaJob job(w.http, w.luma(), w.account, World::options());
-  const auto o = w.run(go(job, luma_request(), w.dir / "l.mp4"));
+  LumaJob job(w.http, w.provider(), w.account, w.options());
+  const auto o = w.run(go(job, luma_request(), w.out("l.mp4")));
   ASSERT_EQ(o.kind, OutcomeKind::succeeded) << o.error.message();
   EXPECT_TRUE(reel_test::read_file(o.file) == reel_sim::sample_mp4());
   EXPECT_EQ(o.bytes, reel_sim::sample_mp4().size());
@@ -266,19 +218,19 @@ TEST(LumaJob, GenerateSubmitsPollsAndDownloadsTheServedVideoWithoutTheKey) {
 
 TEST(LumaJob, FailedGenerationIsAFailedOutcomeWithTheReason) {
   World w(polls_options(1));
-  LumaJob job(w.http, w.luma(), w.account, World::options());
-  const auto o = w.run(go(job, luma_request("[fail] a storm"), w.dir / "f.mp4"));
+  LumaJob job(w.http, w.provider(), w.account, w.options());
+  const auto o = w.run(go(job, luma_request("[fail] a storm"), w.out("f.mp4")));
   EXPECT_EQ(o.kind, OutcomeKind::failed);
   EXPECT_FALSE(o.handle.job_id.empty());
-  EXPECT_FALSE(std::filesystem::exists(w.dir / "f.mp4"));
+  EXPECT_FALSE(std::filesystem::exists(w.out("f.mp4")));
 }
 
 TEST(LumaJob, AGatewayErrorAfterTheCreateIsAmbiguousAndNotResent) {
   Options o = polls_options(1);
   o.config.drift.create_error_status = 502;
   World w(std::move(o));
-  LumaJob job(w.http, w.luma(), w.account, World::options());
-  const auto out = w.run(go(job, luma_request(), w.dir / "a.mp4"));
+  LumaJob job(w.http, w.provider(), w.account, w.options());
+  const auto out = w.run(go(job, luma_request(), w.out("a.mp4")));
   EXPECT_EQ(out.kind, OutcomeKind::ambiguous);
   EXPECT_TRUE(out.handle.job_id.empty());
   EXPECT_EQ(out.error.code, reel::job::Errc::ambiguous_submit);
@@ -286,14 +238,14 @@ TEST(LumaJob, AGatewayErrorAfterTheCreateIsAmbiguousAndNotResent) {
   EXPECT_EQ(c.jobs_created, 1);
   EXPECT_EQ(count(c, "luma.create 502"), 1);
   EXPECT_EQ(count(c, "luma.create 201"), 0);
-  EXPECT_FALSE(std::filesystem::exists(w.dir / "a.mp4"));
+  EXPECT_FALSE(std::filesystem::exists(w.out("a.mp4")));
 }
 
 TEST(LumaJob, CancelDeletesTheGenerationAtLuma) {
   Options o;
   o.config.job.duration_ms = 60'000;
   World w(std::move(o));
-  LumaJob job(w.http, w.luma(), w.account, World::options());
+  LumaJob job(w.http, w.provider(), w.account, w.options());
   const bool cancelled = w.run([&]() -> asio::awaitable<bool> {
     const reel::luma::CreateRequest request = luma_request("to be cancelled");
     auto submitted = co_await job.submit(request);

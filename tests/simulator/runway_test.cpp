@@ -5,7 +5,7 @@
 // without the key), then whole reel::Runway jobs against it: VideoJob submit, poll, download, cancel.
 #include "sim_test_support.hpp"
 
-#include <faults/fault_world.hpp>
+#include <faults/runway_world.hpp>
 
 #include <reel/providers/runway.hpp>
 
@@ -101,6 +101,25 @@ TEST(Runway, ImageToVideoNeedsAPromptImageAndTurboTakesOnlyThatEndpoint) {
   EXPECT_EQ(f.counters().jobs_created, 1);
 }
 
+// The SDK's Gen4_5 create params: duration 2..10 and promptText required on both endpoints;
+// text_to_video takes 1280:720 and 720:1280 only, image_to_video every listed ratio.
+TEST(Runway, Gen45TakesTwoToTenSecondsAndItsRatiosPerEndpoint) {
+  SimFixture f(polls_options(1));
+  EXPECT_EQ(create(f, R"({"model":"gen4.5","promptText":"x","ratio":"720:1280","duration":7})").head.status, 200);
+  EXPECT_EQ(create(f, R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":2})").head.status, 200);
+  const std::string square = R"({"model":"gen4.5","promptText":"x","promptImage":"https://example.com/a.png","ratio":"960:960","duration":5})";
+  EXPECT_EQ(create(f, square, "image_to_video").head.status, 200);
+  const auto no_text = create(f, R"({"model":"gen4.5","promptImage":"https://example.com/a.png","ratio":"960:960","duration":5})",
+                              "image_to_video");
+  EXPECT_EQ(no_text.head.status, 400);
+  EXPECT_NE(text_at(no_text.body, {"error"}).find("promptText"), std::string::npos) << no_text.body;
+  const auto no_duration = create(f, R"({"model":"gen4.5","promptText":"x","promptImage":"https://example.com/a.png","ratio":"960:960"})",
+                                  "image_to_video");
+  EXPECT_EQ(no_duration.head.status, 400);
+  EXPECT_NE(text_at(no_duration.body, {"error"}).find("duration"), std::string::npos) << no_duration.body;
+  EXPECT_EQ(f.counters().jobs_created, 3);
+}
+
 TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
   SimFixture f;
   struct Case {
@@ -114,7 +133,8 @@ TEST(Runway, ErrorsCarryAnErrorStringAndCreateNothing) {
       {R"({"model":"gen4.5","promptText":"x"})", "ratio"},
       {R"({"model":"gen4.5","promptText":"x","ratio":"16:9"})", "ratio"},
       {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":11})", "duration"},
-      {R"({"model":"gen4.5","promptText":"x","ratio":"960:960"})", "ratio"},  // 960:960 is image_to_video's
+      {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720"})", "duration is required"},
+      {R"({"model":"gen4.5","promptText":"x","ratio":"960:960","duration":5})", "1280:720, 720:1280"},
       {R"({"model":"gen4.5","promptText":"x","ratio":"1280:720","duration":"5"})", "duration"},
       {R"([1,2])", "object"},
       {R"({"model":)", "JSON"},
@@ -164,7 +184,7 @@ TEST(Runway, CostsAreInCreditsAndGen45TakesTheSdksRatiosAndDurations) {
   EXPECT_EQ(wide.head.status, 400) << wide.body;
   EXPECT_NE(text_at(wide.body, {"error"}).find("1280:720, 720:1280"), std::string::npos) << wide.body;
 
-  const std::string failing = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720"})").body, {"id"});
+  const std::string failing = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720","duration":5})").body, {"id"});
   task(f, failing);
   const auto failed = task(f, failing);
   EXPECT_EQ(text_at(failed.body, {"status"}), "FAILED") << failed.body;
@@ -174,14 +194,14 @@ TEST(Runway, CostsAreInCreditsAndGen45TakesTheSdksRatiosAndDurations) {
 
 TEST(Runway, FailedTasksCarryFailureAndFailureCode) {
   SimFixture f(polls_options(1));
-  const std::string id = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720"})").body, {"id"});
+  const std::string id = text_at(create(f, R"({"model":"gen4.5","promptText":"it will [fail]","ratio":"1280:720","duration":5})").body, {"id"});
   const auto failed = task(f, id);
   EXPECT_EQ(text_at(failed.body, {"status"}), "FAILED") << failed.body;
   EXPECT_FALSE(text_at(failed.body, {"failure"}).empty());
   const reel::job::Status s = status_of(failed);
   EXPECT_EQ(s.error.code, make_error_code(reel::job::Errc::failed_at_provider));
 
-  const std::string blocked = text_at(create(f, R"({"model":"gen4.5","promptText":"a [blocked] one","ratio":"1280:720"})").body, {"id"});
+  const std::string blocked = text_at(create(f, R"({"model":"gen4.5","promptText":"a [blocked] one","ratio":"1280:720","duration":5})").body, {"id"});
   const auto refused = task(f, blocked);
   EXPECT_EQ(text_at(refused.body, {"failureCode"}), "SAFETY.INPUT.TEXT") << refused.body;
   EXPECT_EQ(status_of(refused).error.code, make_error_code(reel::job::Errc::content_policy));
@@ -240,26 +260,19 @@ TEST(Runway, FaultRulesApplyToRunwayEndpoints) {
 
 // ---- whole reel::Runway jobs ----------------------------------------------------------------
 
-using RunwayJob = reel::VideoJob<reel::Runway, reel::http::Client>;
+using reel_faults::RunwayJob;
 
-struct World : reel_faults::World {
-  explicit World(Options options = polls_options(2)) : reel_faults::World(std::move(options)) {}
-  reel::Runway provider() { return reel::Runway{"test-key", sim.sim->runway_url()}; }
-  reel::job::Account account{reel::steady_clock(), reel::Runway::default_limits()};
+/// The faults' World (fault_world.hpp) with its Runway account; tasks finish at their second
+/// poll unless `options` say otherwise.
+struct World : reel_faults::RunwayWorld {
+  explicit World(Options options = polls_options(2)) : reel_faults::RunwayWorld(std::move(options)) {}
 };
 
 reel::runway::CreateRequest request(std::string prompt = "A heron over a lake") {
-  reel::runway::CreateRequest r;
-  reel::json::Object body;
-  body.emplace_back("model", "gen4.5");
-  body.emplace_back("promptText", std::move(prompt));
-  body.emplace_back("ratio", "1280:720");
-  body.emplace_back("duration", reel::json::Value(std::int64_t{5}));
-  r.body = std::move(body);
-  return r;
+  return reel_faults::runway_request(std::move(prompt));
 }
 asio::awaitable<reel::job::Outcome> go(RunwayJob& job, reel::runway::CreateRequest r, std::filesystem::path out) {
-  co_return co_await job.generate(r, out);
+  return reel_faults::generate(job, std::move(r), std::move(out));
 }
 
 TEST(RunwayJobOnSimulator, SubmitPollProgressDownload) {

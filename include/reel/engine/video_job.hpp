@@ -645,7 +645,10 @@ private:
   Clock& clock() { return account_.clock(); }
 
   static std::string model_of(const Request& r) {
-    if constexpr (requires { r.model; }) {
+    if constexpr (requires { P::model_of(r); }) {
+      // A request whose model is inside its body (Runway's JSON) names it through the traits.
+      return std::string(P::model_of(r));
+    } else if constexpr (requires { r.model; }) {
       return std::string(r.model);
     } else {
       return {};

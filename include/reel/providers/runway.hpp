@@ -61,6 +61,24 @@ inline constexpr PixelRatio pixel_ratios[] = {
 /// The ratio used when the request names none (Runway requires one; every video model takes it).
 inline constexpr std::string_view default_ratio = "1280:720";
 
+/// What a model requires beyond the common fields (the official SDK's create-params types):
+/// the only ratios it takes on `text_to_video` (empty: any of `pixel_ratios`), and whether
+/// `duration` is required.
+struct ModelRules {
+  std::string_view model;
+  std::string_view text_ratios[2];
+  bool duration_required = false;
+};
+
+/// gen4.5: `duration` an integer from 2 to 10, required; on `text_to_video` only 1280:720 and
+/// 720:1280 (image_to_video takes every ratio of `pixel_ratios`).
+inline constexpr ModelRules model_rules[] = {
+    {"gen4.5", {"1280:720", "720:1280"}, true},
+};
+
+/// The duration sent when a model requires one and the request names none.
+inline constexpr std::int64_t default_duration = 5;
+
 }  // namespace runway
 
 /// Runway. Holds the API base URL and key; the key is only ever sent to `base_url`'s origin
@@ -111,7 +129,11 @@ struct Runway {
       body.emplace_back("promptImage", *r.image);
     }
     body.emplace_back("ratio", ratio_of(r).value_or(std::string(runway::default_ratio)));
-    if (r.duration_seconds) body.emplace_back("duration", json::Value(static_cast<std::int64_t>(*r.duration_seconds)));
+    if (r.duration_seconds) {
+      body.emplace_back("duration", json::Value(static_cast<std::int64_t>(*r.duration_seconds)));
+    } else if (const runway::ModelRules* m = rules_of(r.model); m != nullptr && m->duration_required) {
+      body.emplace_back("duration", json::Value(runway::default_duration));
+    }
     c.body = std::move(body);
     return c;
   }
@@ -131,7 +153,36 @@ struct Runway {
     } else if (!r.aspect_ratio && !r.resolution) {
       out.push_back("no aspect_ratio: Runway requires a ratio, " + std::string(runway::default_ratio) + " used");
     }
+    const runway::ModelRules* m = rules_of(r.model);
+    if (m != nullptr && m->duration_required && !r.duration_seconds) {
+      out.push_back("no duration_seconds: " + r.model + " requires a duration, " + std::to_string(runway::default_duration) +
+                    " s used");
+    }
+    const std::optional<std::string> ratio = ratio_of(r);
+    if (m != nullptr && !r.image && ratio && !text_ratio_ok(*m, *ratio)) {
+      out.push_back("ratio " + *ratio + ": " + r.model + " on text_to_video takes only " + std::string(m->text_ratios[0]) +
+                    " and " + std::string(m->text_ratios[1]) + "; sent as given (Runway may refuse it)");
+    }
     return out;
+  }
+
+  /// The extra rules of `model` (gen4.5), or null.
+  static const runway::ModelRules* rules_of(std::string_view model) {
+    for (const runway::ModelRules& m : runway::model_rules) {
+      if (m.model == model) return &m;
+    }
+    return nullptr;
+  }
+
+  /// Whether `ratio` is one `m` takes on text_to_video.
+  static bool text_ratio_ok(const runway::ModelRules& m, std::string_view ratio) {
+    bool any = false;
+    for (std::string_view t : m.text_ratios) {
+      if (t.empty()) continue;
+      any = true;
+      if (t == ratio) return true;
+    }
+    return !any;
   }
 
   /// The Runway ratio of a neutral request: its aspect ratio (a known one, or already `W:H` in
@@ -166,6 +217,9 @@ struct Runway {
     return std::to_string(*w) + ":" + std::to_string(*h);
   }
 
+  /// The model a create names (its body's `model`; empty when it names none), for the handle.
+  static std::string model_of(const Request& r) { return r.body.is_object() ? providers::string_at(r.body, "model") : std::string(); }
+
   /// The create: `POST /v1/{endpoint}`.
   http::Request create_request(const Request& r, const job::JobHandle&) const {
     return versioned(providers::json_request("POST", base_url + "/v1/" + r.endpoint, r.body, api_key));
@@ -175,9 +229,12 @@ struct Runway {
   http::Request status_request(const job::JobHandle& h) const {
     return versioned(providers::plain_request("GET", base_url + "/v1/tasks/" + h.job_id, api_key));
   }
-  /// A cancel: `DELETE /v1/tasks/{id}` (a running task stops).
+  /// A cancel: `DELETE /v1/tasks/{id}` (a running task stops). The answer has no body: any media
+  /// type is accepted (as the official SDK sends it).
   http::Request cancel_request(const job::JobHandle& h) const {
-    return versioned(providers::plain_request("DELETE", base_url + "/v1/tasks/" + h.job_id, api_key));
+    http::Request r = versioned(providers::plain_request("DELETE", base_url + "/v1/tasks/" + h.job_id, api_key));
+    r.headers.set("Accept", "*/*");
+    return r;
   }
   /// The cleanup: `DELETE /v1/tasks/{id}` (a finished task is deleted and cannot be fetched again).
   http::Request cleanup_request(const job::JobHandle& h) const { return cancel_request(h); }

@@ -271,6 +271,7 @@ inline Config default_config() {
     m.usd_per_second = usd;
     return m;
   };
+  // gen4.5: an integer from 2 to 10 seconds (the SDK's Gen4_5 create params).
   c.models.push_back(runway("gen4.5", "text-to-video", {"2", "3", "4", "5", "6", "7", "8", "9", "10"}, 0.12));
   c.models.push_back(runway("gen4_turbo", "image-to-video", {"5", "10"}, 0.05));
 

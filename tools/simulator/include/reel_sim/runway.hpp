@@ -32,6 +32,27 @@ struct Credits {
   double credits = 0;
 };
 
+/// A model's rules on one create endpoint beyond its `ModelConfig` (the official SDK's
+/// create-params types): the only ratios it takes there (empty: the model's `aspect_ratios`),
+/// whether `duration` and `promptText` are required.
+struct EndpointRules {
+  std::string_view model;
+  std::string_view endpoint;
+  std::vector<std::string_view> ratios;
+  bool duration_required = false;
+  bool prompt_required = false;
+};
+
+/// gen4.5 (TextToVideoCreateParams.Gen4_5, ImageToVideoCreateParams.Gen4_5): `duration` and
+/// `promptText` required on both endpoints, and only 1280:720 or 720:1280 on text_to_video.
+inline const std::vector<EndpointRules>& endpoint_rules() {
+  static const std::vector<EndpointRules> rules = {
+      {"gen4.5", "text_to_video", {"1280:720", "720:1280"}, true, true},
+      {"gen4.5", "image_to_video", {}, true, true},
+  };
+  return rules;
+}
+
 /// A create's answer.
 struct Created {
   std::string id;
@@ -191,11 +212,22 @@ private:
     if (prompt != nullptr && code_points(*prompt) > m->prompt_character_limit) {
       return error(400, "Validation of body failed: promptText must be at most " + std::to_string(m->prompt_character_limit) + " characters", endpoint);
     }
+    const EndpointRules* rules = nullptr;
+    for (const EndpointRules& e : endpoint_rules()) {
+      if (e.model == m->id && e.endpoint == create_endpoint) rules = &e;
+    }
+    if (rules != nullptr && rules->prompt_required && (prompt == nullptr || prompt->empty())) {
+      return error(400, "Validation of body failed: promptText is required", endpoint);
+    }
     const std::string* ratio = body.find_string("ratio");
     if (ratio == nullptr) return error(400, "Validation of body failed: ratio is required", endpoint);
-    const std::vector<std::string>& ratios = ratios_of(*m, create_endpoint);
+    std::vector<std::string> ratios = m->aspect_ratios;
+    if (rules != nullptr && !rules->ratios.empty()) ratios.assign(rules->ratios.begin(), rules->ratios.end());
     if (!ratios.empty() && std::find(ratios.begin(), ratios.end(), *ratio) == ratios.end()) {
       return error(400, "Validation of body failed: ratio must be one of " + join(ratios), endpoint);
+    }
+    if (rules != nullptr && rules->duration_required && body.find("duration") == nullptr) {
+      return error(400, "Validation of body failed: duration is required", endpoint);
     }
     std::string seconds = m->durations.empty() ? "5" : m->durations.front();
     if (const reel::json::Value* d = body.find("duration")) {
@@ -227,12 +259,6 @@ private:
 
   // The ratios `m` takes on `create_endpoint`: gen4.5's text_to_video takes only the two 720p ones
   // (the SDK's TextToVideoCreateParams.Gen4_5), its image_to_video all six.
-  static const std::vector<std::string>& ratios_of(const ModelConfig& m, const std::string& create_endpoint) {
-    static const std::vector<std::string> gen45_text = {"1280:720", "720:1280"};
-    if (m.id == "gen4.5" && create_endpoint == "text_to_video") return gen45_text;
-    return m.aspect_ratios;
-  }
-
   static double credits_of(double usd) { return std::round(usd * 100.0); }
 
   static std::string join(const std::vector<std::string>& items) {

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: BSL-1.0
+// Must NOT compile: Runway has no model discovery (ctest job_runway_models_is_a_compile_error).
+#include <reel/testing/scripted_client.hpp>
+#include <reel/engine/video_job.hpp>
+#include <reel/providers/runway.hpp>
+
+asio::awaitable<void> f(reel::VideoJob<reel::Runway, reel::testing::ScriptedClient>& job) {
+  auto r = co_await job.models();
+  (void)r;
+}
