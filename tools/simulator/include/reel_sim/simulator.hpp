@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal), Replicate (/replicate/v1),
-// Runway (/runway/v1) and Luma (/luma) on one loopback port,
+// Runway (/runway/v1), Luma (/luma) and an OpenAI-compatible video API (/oai/v1) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
@@ -9,6 +9,7 @@
 #include <reel_sim/fal.hpp>
 #include <reel_sim/luma.hpp>
 #include <reel_sim/lumenfall.hpp>
+#include <reel_sim/openai_videos.hpp>
 #include <reel_sim/replicate.hpp>
 #include <reel_sim/runway.hpp>
 #include <reel_sim/server.hpp>
@@ -51,6 +52,7 @@ public:
         fal_(core_),
         runway_(core_),
         luma_(core_),
+        openai_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -82,6 +84,8 @@ public:
   std::string runway_url() const { return base_url() + "/runway"; }
   /// Luma's origin (`reel::Luma::base_url`): create is POST {luma_url}/dream-machine/v1/generations/video.
   std::string luma_url() const { return base_url() + "/luma"; }
+  /// The OpenAI-compatible mode's base (`reel::OpenAiVideos::base_url`): POST {openai_url}/videos.
+  std::string openai_url() const { return base_url() + "/oai/v1"; }
   const std::string& media_url() const { return core_.media_base; }
 
   /// Called once when the idle timeout stops the simulator.
@@ -121,6 +125,7 @@ private:
       if (path.rfind("/fal/", 0) == 0) return fal::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/runway/", 0) == 0) return runway::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/luma/", 0) == 0) return luma::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/oai/v1/", 0) == 0) return openai_videos::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
@@ -129,6 +134,7 @@ private:
     if (path.rfind("/fal/", 0) == 0) return fal_.handle(request, path.substr(4));
     if (path.rfind("/runway/", 0) == 0) return runway_.handle(request, path.substr(7));
     if (path.rfind("/luma/", 0) == 0) return luma_.handle(request, path.substr(5));
+    if (path.rfind("/oai/v1/", 0) == 0) return openai_.handle(request, path.substr(7));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -157,6 +163,9 @@ private:
     }
     if (path.rfind("/luma/files/", 0) == 0 && path.size() > 22 && path.substr(path.size() - 10) == "/video.mp4") {
       return luma_.media(request, std::string(path.substr(12, path.size() - 22)));
+    }
+    if (path.rfind("/openai/", 0) == 0 && path.size() > 12 && path.substr(path.size() - 4) == ".mp4") {
+      return openai_.media(request, std::string(path.substr(8, path.size() - 12)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -230,6 +239,7 @@ private:
   fal::Api fal_;
   runway::Api runway_;
   luma::Api luma_;
+  openai_videos::Api openai_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
