@@ -155,7 +155,16 @@ struct OpenAiVideos {
   }
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
 
+  /// Reads a create's answer into the handle. A 5xx (after any retries an honoured key allows)
+  /// may hide a created video: `ambiguous_submit`.
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
+    if (r.head.status >= 500) {
+      job::JobError e = error_of(r);
+      e.code = make_error_code(job::Errc::ambiguous_submit);
+      e.provider.message = "HTTP " + std::to_string(r.head.status) + " after the create was sent (" + e.provider.message +
+                           "): the video may exist; check before submitting again";
+      return fail(std::move(e));
+    }
     if (r.head.status != 200 && r.head.status != 201 && r.head.status != 202) return fail(error_of(r));
     auto video = providers::read_body<openai_videos::Video>(r);
     if (!video) {

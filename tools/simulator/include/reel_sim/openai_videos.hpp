@@ -393,7 +393,8 @@ private:
       case Phase::running: {
         // The reported progress follows the (possibly inaccurate) estimate, capped below 100.
         v.progress = running_progress(job, now);
-        v.status = core_.status_word("in_progress");
+        // The create's answer (no status request yet) says queued, as the spec's example does.
+        v.status = core_.status_word(job.polls == 0 ? "queued" : "in_progress");
         break;
       }
       case Phase::succeeded:
