@@ -51,7 +51,7 @@ step('videos.downloadContent (same origin, with the key)');
 const content = Buffer.from(await (await client.videos.downloadContent(created.id)).arrayBuffer());
 check(isMp4(content), `content is an MP4 (ftyp box), ${content.length} bytes`);
 // A null header value makes the SDK drop its Authorization header.
-await expectError('content without the key', () => client.videos.downloadContent(created.id, { headers: { authorization: null } }), AuthenticationError, 401);
+await expectError('content without the key', () => client.videos.downloadContent(created.id, {}, { headers: { authorization: null } }), AuthenticationError, 401);
 
 step('videos.delete');
 const deleted = await client.videos.delete(created.id);
