@@ -167,6 +167,24 @@ TEST(OpenAiVideosAnswers, CreateReadsTheIdAndModel) {
   EXPECT_EQ(errc(garbage.error()), Errc::unexpected_response);
 }
 
+TEST(OpenAiVideosAnswers, A5xxCreateAnswerIsAmbiguous) {
+  // A gateway's 502 after the create was sent: the video may exist, so it is never a plain failure.
+  JobHandle h = handle();
+  h.job_id.clear();
+  const auto bad = OpenAiVideos::on_created(response(502, R"({"error":{"message":"upstream","type":"server_error","param":null,"code":null}})"), h);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(errc(bad.error()), Errc::ambiguous_submit);
+  EXPECT_EQ(bad.error().provider.status, 502);
+  EXPECT_TRUE(h.job_id.empty());
+  const auto page = OpenAiVideos::on_created(response(504, "<html>gateway timeout</html>"), h);
+  ASSERT_FALSE(page);
+  EXPECT_EQ(errc(page.error()), Errc::ambiguous_submit);
+  // A 4xx is a refusal, not ambiguous.
+  const auto refused = OpenAiVideos::on_created(response(400, R"({"error":{"message":"bad","type":"invalid_request_error"}})"), h);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(errc(refused.error()), Errc::ambiguous_submit);
+}
+
 TEST(OpenAiVideosAnswers, TheFourStatusesAndProgress) {
   auto s = OpenAiVideos::on_status(response(200, video("queued")), handle());
   ASSERT_TRUE(s);

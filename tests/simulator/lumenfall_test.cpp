@@ -9,6 +9,7 @@ namespace {
 
 using reel_sim::Options;
 using reel_sim::test::SimFixture;
+using reel_sim::test::form;
 using reel_sim::test::parse;
 using reel_sim::test::polls_options;
 using reel_sim::test::text_at;
@@ -264,16 +265,6 @@ TEST(Lumenfall, LargeOutputsAreValidMp4sOfTheRequestedSizeWithRanges) {
 }  // namespace
 
 namespace {
-
-std::string form(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
-  }
-  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"ref.png\"\r\n"
-          "Content-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n--not-the-boundary\r\n";
-  return body + "--" + boundary + "--\r\n";
-}
 
 TEST(Lumenfall, CreateAcceptsMultipartFormData) {
   SimFixture f;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace reel_sim::test {
 
@@ -92,6 +93,18 @@ inline std::string text_at(const std::string& body, std::initializer_list<std::s
   if (const bool* b = m->if_bool()) return *b ? "true" : "false";
   if (m->is_null()) return "null";
   return "<structured>";
+}
+
+/// A multipart/form-data body of `fields` and one file part, `input_reference` (ref.png), whose
+/// bytes hold a line that looks like a boundary but is not.
+inline std::string form(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  }
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"ref.png\"\r\n"
+          "Content-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n--not-the-boundary\r\n";
+  return body + "--" + boundary + "--\r\n";
 }
 
 /// Options whose jobs finish after `polls` status requests (deterministic).

@@ -217,65 +217,19 @@ struct Lumenfall {
     if (r.head.status != 200) return fail(error_of(r));
     auto video = providers::read_body<lumenfall::Video>(r);
     if (!video) return fail(std::move(video.error()));
-    job::Status s;
-    if (video->progress && *video->progress == *video->progress) {  // not NaN
-      s.percent = static_cast<int>(std::clamp(*video->progress, 0.0, 100.0));
-    }
+    // No content endpoint: a completed video without output.url is not ready yet.
+    job::Status s = openai_compat::status_of(*video, std::string(), [](std::string_view code) {
+      return code == "CONTENT_POLICY_VIOLATION";
+    });
     if (video->metadata) {
       s.cost = video->metadata->cost;
       s.cost_estimate = video->metadata->cost_estimate;
     }
-    if (video->expires_at && *video->expires_at > 0 && *video->expires_at < 1e11) {
-      s.expires_at = static_cast<std::int64_t>(*video->expires_at);
-    }
-    const std::string url = video->output && video->output->url ? *video->output->url : std::string();
-    switch (providers::classify_status(video->status)) {
-      case providers::StatusWord::queued: s.phase = job::Phase::queued; break;
-      case providers::StatusWord::running: s.phase = job::Phase::running; break;
-      case providers::StatusWord::done:
-        if (url.empty()) {
-          // Done without a video to fetch: not ready; keep polling within the deadline.
-          s.phase = job::Phase::running;
-          s.unknown_status = video->status + " (without output.url)";
-          break;
-        }
-        s.phase = job::Phase::ready;
-        s.download_url = url;
-        if (const auto& size = video->output->size_bytes; size && *size >= 0 && *size < 1e15) {
-          s.size_bytes = static_cast<std::uint64_t>(*size);
-        }
-        break;
-      case providers::StatusWord::failed: {
-        s.phase = job::Phase::failed;
-        const lumenfall::VideoError err = video->error.value_or(lumenfall::VideoError{});
-        const std::string code = err.code.value_or("");
-        s.error.code = make_error_code(code == "CONTENT_POLICY_VIOLATION" ? job::Errc::content_policy
-                                                                         : job::Errc::failed_at_provider);
-        s.error.provider.code = code;
-        s.error.provider.message = err.message.value_or("failed without an error message");
-        break;
-      }
-      case providers::StatusWord::cancelled:
-        s.phase = job::Phase::failed;
-        s.error.code = make_error_code(job::Errc::cancelled_at_provider);
-        s.error.provider.message = "status " + video->status;
-        break;
-      case providers::StatusWord::unknown:
-        s.phase = job::Phase::running;
-        s.unknown_status = video->status;
-        break;
-    }
     return s;
   }
 
-  static Result<void, job::JobError> on_cancel(const http::Response& r) {
-    if (r.head.status != 200 && r.head.status != 204) return fail(error_of(r));
-    return {};
-  }
-  static Result<void, job::JobError> on_cleanup(const http::Response& r) {
-    if (r.head.status == 404) return {};  // already gone: nothing left to clean
-    return on_cancel(r);
-  }
+  static Result<void, job::JobError> on_cancel(const http::Response& r) { return openai_compat::cancel_result(r, error_of); }
+  static Result<void, job::JobError> on_cleanup(const http::Response& r) { return openai_compat::cleanup_result(r, error_of); }
 
   /// The dry run's estimate in USD. `dryRun` is documented for chat and images only: an answer
   /// that looks like a created video (202, or an object with an id and a status) is

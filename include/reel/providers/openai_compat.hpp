@@ -6,17 +6,22 @@
 #pragma once
 
 #include <reel/config.hpp>
+#include <reel/core/result.hpp>
 #include <reel/http/message.hpp>
 #include <reel/job/error.hpp>
+#include <reel/job/status.hpp>
 #include <reel/json/read.hpp>
 #include <reel/json/value.hpp>
 #include <reel/json/write.hpp>
 #include <reel/providers/common.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <tuple>
+#include <string_view>
 #include <utility>
 
 namespace reel::openai_compat {
@@ -112,6 +117,76 @@ inline job::JobError envelope_error(const http::Response& r, bool type_as_code =
     e.provider.message = "HTTP " + std::to_string(r.head.status);
   }
   return e;
+}
+
+/// The status of a video object (`Video` has `status`, `progress`, `expires_at`, `error` and
+/// `output` as `OpenAiVideos` and `Lumenfall` read them): the status word (`queued`,
+/// `in_progress`, `completed`, `failed`, synonyms in any case; other words are data, read as
+/// still running), the progress, the expiry, and for a completed video `output.url` (with its
+/// `size_bytes`) or else `content_url`; with an empty `content_url` a completed video without
+/// `output.url` is not ready yet. `refusal(code)` says whether a failed video's `error.code` is
+/// a content-policy refusal.
+template <class Video, class Refusal>
+job::Status status_of(const Video& video, const std::string& content_url, Refusal&& refusal) {
+  job::Status s;
+  if (video.progress && *video.progress == *video.progress) {  // not NaN
+    s.percent = static_cast<int>(std::clamp(*video.progress, 0.0, 100.0));
+  }
+  if (video.expires_at && *video.expires_at > 0 && *video.expires_at < 1e11) {
+    s.expires_at = static_cast<std::int64_t>(*video.expires_at);
+  }
+  switch (providers::classify_status(video.status)) {
+    case providers::StatusWord::queued: s.phase = job::Phase::queued; break;
+    case providers::StatusWord::running: s.phase = job::Phase::running; break;
+    case providers::StatusWord::done:
+      if (video.output && video.output->url && !video.output->url->empty()) {
+        s.phase = job::Phase::ready;
+        s.download_url = *video.output->url;
+        if (const auto& size = video.output->size_bytes; size && *size >= 0 && *size < 1e15) {
+          s.size_bytes = static_cast<std::uint64_t>(*size);
+        }
+      } else if (!content_url.empty()) {
+        s.phase = job::Phase::ready;
+        s.download_url = content_url;
+      } else {
+        // Done without a video to fetch: not ready; keep polling within the deadline.
+        s.phase = job::Phase::running;
+        s.unknown_status = video.status + " (without output.url)";
+      }
+      break;
+    case providers::StatusWord::failed: {
+      s.phase = job::Phase::failed;
+      const VideoError err = video.error.value_or(VideoError{});
+      s.error.provider.code = err.code.value_or("");
+      s.error.code = make_error_code(refusal(std::string_view(s.error.provider.code)) ? job::Errc::content_policy
+                                                                                      : job::Errc::failed_at_provider);
+      s.error.provider.message = err.message.value_or("failed without an error message");
+      break;
+    }
+    case providers::StatusWord::cancelled:
+      s.phase = job::Phase::failed;
+      s.error.code = make_error_code(job::Errc::cancelled_at_provider);
+      s.error.provider.message = "status " + video.status;
+      break;
+    case providers::StatusWord::unknown:
+      s.phase = job::Phase::running;
+      s.unknown_status = video.status;
+      break;
+  }
+  return s;
+}
+
+/// The answer of `DELETE /videos/{id}` as a cancel: 200 or 204, else `error_of(r)`.
+template <class ErrorOf>
+Result<void, job::JobError> cancel_result(const http::Response& r, ErrorOf&& error_of) {
+  if (r.head.status != 200 && r.head.status != 204) return fail(error_of(r));
+  return {};
+}
+/// The answer of `DELETE /videos/{id}` as a cleanup: as a cancel, and a 404 is already gone.
+template <class ErrorOf>
+Result<void, job::JobError> cleanup_result(const http::Response& r, ErrorOf&& error_of) {
+  if (r.head.status == 404) return {};  // already gone: nothing left to clean
+  return cancel_result(r, error_of);
 }
 
 }  // namespace reel::openai_compat

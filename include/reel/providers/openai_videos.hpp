@@ -153,7 +153,16 @@ struct OpenAiVideos {
   }
   static std::optional<http::Request> revoke_request(const job::JobHandle&) { return std::nullopt; }
 
+  /// Reads a create's answer into the handle. A 5xx (after any retries an honoured key allows)
+  /// may hide a created video: `ambiguous_submit`.
   static Result<void, job::JobError> on_created(const http::Response& r, job::JobHandle& h) {
+    if (r.head.status >= 500) {
+      job::JobError e = error_of(r);
+      e.code = make_error_code(job::Errc::ambiguous_submit);
+      e.provider.message = "HTTP " + std::to_string(r.head.status) + " after the create was sent (" + e.provider.message +
+                           "): the video may exist; check before submitting again";
+      return fail(std::move(e));
+    }
     if (r.head.status != 200 && r.head.status != 201 && r.head.status != 202) return fail(error_of(r));
     auto video = providers::read_body<openai_videos::Video>(r);
     if (!video) {
@@ -174,57 +183,11 @@ struct OpenAiVideos {
     if (r.head.status != 200) return fail(error_of(r));
     auto video = providers::read_body<openai_videos::Video>(r);
     if (!video) return fail(std::move(video.error()));
-    job::Status s;
-    if (video->progress && *video->progress == *video->progress) {  // not NaN
-      s.percent = static_cast<int>(std::clamp(*video->progress, 0.0, 100.0));
-    }
-    if (video->expires_at && *video->expires_at > 0 && *video->expires_at < 1e11) {
-      s.expires_at = static_cast<std::int64_t>(*video->expires_at);
-    }
-    switch (providers::classify_status(video->status)) {
-      case providers::StatusWord::queued: s.phase = job::Phase::queued; break;
-      case providers::StatusWord::running: s.phase = job::Phase::running; break;
-      case providers::StatusWord::done:
-        s.phase = job::Phase::ready;
-        if (video->output && video->output->url && !video->output->url->empty()) {
-          s.download_url = *video->output->url;
-          if (const auto& size = video->output->size_bytes; size && *size >= 0 && *size < 1e15) {
-            s.size_bytes = static_cast<std::uint64_t>(*size);
-          }
-        } else {
-          s.download_url = content_url(h);
-        }
-        break;
-      case providers::StatusWord::failed: {
-        s.phase = job::Phase::failed;
-        const openai_compat::VideoError err = video->error.value_or(openai_compat::VideoError{});
-        s.error.provider.code = err.code.value_or("");
-        s.error.code = make_error_code(refusal(s.error.provider.code) ? job::Errc::content_policy
-                                                                      : job::Errc::failed_at_provider);
-        s.error.provider.message = err.message.value_or("failed without an error message");
-        break;
-      }
-      case providers::StatusWord::cancelled:
-        s.phase = job::Phase::failed;
-        s.error.code = make_error_code(job::Errc::cancelled_at_provider);
-        s.error.provider.message = "status " + video->status;
-        break;
-      case providers::StatusWord::unknown:
-        s.phase = job::Phase::running;
-        s.unknown_status = video->status;
-        break;
-    }
-    return s;
+    return openai_compat::status_of(*video, content_url(h), refusal);
   }
 
-  static Result<void, job::JobError> on_cancel(const http::Response& r) {
-    if (r.head.status != 200 && r.head.status != 204) return fail(error_of(r));
-    return {};
-  }
-  static Result<void, job::JobError> on_cleanup(const http::Response& r) {
-    if (r.head.status == 404) return {};  // already gone
-    return on_cancel(r);
-  }
+  static Result<void, job::JobError> on_cancel(const http::Response& r) { return openai_compat::cancel_result(r, error_of); }
+  static Result<void, job::JobError> on_cleanup(const http::Response& r) { return openai_compat::cleanup_result(r, error_of); }
 
   /// The typed error of a non-success answer: OpenAI's `code` (or `type`) refines the status.
   static job::JobError error_of(const http::Response& r) {

@@ -34,7 +34,7 @@ struct JobSpec {
 /// A model one of the providers offers.
 struct ModelConfig {
   std::string id;
-  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate", "runway", "luma" or "google-veo"
+  std::string provider;  ///< "venice", "lumenfall", "fal", "replicate", "runway", "luma", "google-veo" or "openai"
   std::string name;
   std::string model_type = "text-to-video";  ///< "text-to-video", "image-to-video", "video"
   std::vector<std::string> durations;        ///< Venice "5s"; Lumenfall seconds "4"
@@ -143,6 +143,18 @@ struct Drift {
   bool veo_download_redirect = false;
 };
 
+/// The OpenAI-compatible `/videos` mode under /oai/v1 (see docs/simulator.md, "OpenAI videos").
+struct OpenAiConfig {
+  std::string auth_header = "Authorization";  ///< the header carrying the key (e.g. "api-key")
+  std::string auth_scheme = "Bearer";         ///< its scheme word before the key; empty: the key alone
+  /// Honour `Idempotency-Key` on creates: the same key and body return the same video, another
+  /// body is a 422; off: the header is ignored and every create makes a video.
+  bool idempotency = false;
+  /// Completed videos carry `output.url` on the media origin (no key; a gateway's shape); off:
+  /// the video is only at `GET /videos/{id}/content` (with the key), as OpenAI's API.
+  bool output_url = false;
+};
+
 /// Everything configurable.
 struct Config {
   std::vector<ModelConfig> models;
@@ -158,6 +170,7 @@ struct Config {
   std::int64_t poll_after_ms = 1000;        ///< Lumenfall openai-poll-after-ms header
   std::uint64_t seed = 1;
   Drift drift;                              ///< answers the documents allow that the defaults never send
+  OpenAiConfig openai;                      ///< the OpenAI-compatible mode's auth header, idempotency, output URL
 };
 
 /// The models and rules the simulator starts with.
@@ -292,6 +305,15 @@ inline Config default_config() {
   c.models.push_back(veo("veo-3.1-generate-001", 0.40, false));
   c.models.push_back(veo("gemini-omni-1.1-flash", 0.15, false));
   c.models.push_back(veo("veo-3.1-generate-preview", 0.40, true));
+  // The OpenAI-compatible mode's models: ids, seconds and sizes are configuration, not OpenAI's enums.
+  ModelConfig openai = lumenfall("sora-2", {"4", "8", "12"}, {"720x1280", "1280x720"}, 0.10);
+  openai.provider = "openai";
+  openai.aspect_ratios = {};
+  c.models.push_back(openai);
+  openai.id = openai.name = "sora-2-pro";
+  openai.resolutions = {"720x1280", "1280x720", "1024x1792", "1792x1024"};
+  openai.usd_per_second = 0.30;
+  c.models.push_back(openai);
   c.job.duration_ms = 3000;
   c.job.eta_factor = 1.0;
   c.blocked_terms = {"[blocked]"};
@@ -345,6 +367,11 @@ struct reel::json::Meta<reel_sim::Rule> {
 };
 template <>
 struct reel::json::Meta<reel_sim::Drift> {
+  static constexpr bool keep_defaults = true;
+  static constexpr bool reject_unknown_keys = true;
+};
+template <>
+struct reel::json::Meta<reel_sim::OpenAiConfig> {
   static constexpr bool keep_defaults = true;
   static constexpr bool reject_unknown_keys = true;
 };

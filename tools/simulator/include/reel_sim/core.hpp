@@ -10,7 +10,9 @@
 
 #include <reel/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -19,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 namespace reel_sim {
 
@@ -65,6 +68,14 @@ public:
     return nullptr;
   }
 
+  /// The first configured model of `provider` (an API's default when a create names none), or null.
+  const ModelConfig* first_model(std::string_view provider) const {
+    for (const auto& m : config_.models) {
+      if (m.provider == provider) return &m;
+    }
+    return nullptr;
+  }
+
   // ---- keys ---------------------------------------------------------------------------------
   /// Whether `key` is accepted.
   bool key_ok(const std::string& key) const {
@@ -101,7 +112,7 @@ public:
     spec = rules_.job(subject, spec);
     auto job = std::make_unique<Job>();
     job->provider = std::move(provider);
-    job->id = new_id(job->provider == "lumenfall" ? "video_" : "");
+    job->id = new_id(job->provider == "lumenfall" || job->provider == "openai" ? "video_" : "");
     job->model = m.id;
     job->prompt = subject.prompt;
     job->key = subject.key;
@@ -317,6 +328,17 @@ public:
 
   std::uint64_t random() { return rules_.random(); }
 
+  /// The body of a media GET for `job`: `Drift::media_status`, else `Drift::media_body`, else
+  /// the MP4 (Range, counted as a download fetch).
+  Reply media_body(const Request& request, Job& job, const std::string& endpoint);
+  /// The answer of a media origin GET for `job` (null when there is none): `refused` when the
+  /// caller refused it (no such video, expired, wrong method), else `media_body`; then the
+  /// rule's fault (its status through `error_body(status, message)`). Counts a request that
+  /// carried Authorization.
+  template <class ErrorBody>
+  Reply media_answer(const Request& request, Job* job, const std::string& endpoint, std::optional<Reply> refused,
+                     ErrorBody&& error_body);
+
 private:
   std::string new_id(std::string_view prefix) {
     const std::uint64_t a = rules_.random();
@@ -388,6 +410,24 @@ inline std::int64_t code_points(std::string_view text) {
   std::int64_t n = 0;
   for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
   return n;
+}
+
+/// `seconds` of an OpenAI-shaped create as text: a string as it is, a whole number without decimals.
+inline std::string seconds_text(const std::variant<std::string, double>& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  const double d = std::get<double>(v);
+  if (d == std::floor(d) && d >= 0 && d < 1e6) return std::to_string(static_cast<std::int64_t>(d));
+  return std::to_string(d);
+}
+
+/// The progress a running job reports, 0 to 99: its share of `polls_needed` status requests, or
+/// of the (possibly inaccurate, `eta_factor`) estimate of its duration.
+inline std::int64_t running_progress(const Job& job, SteadyClock::time_point now) {
+  const double estimate = std::max(1.0, static_cast<double>(job.duration_ms) * job.eta_factor);
+  const double fraction = job.polls_needed ? static_cast<double>(job.running_polls) /
+                                                 static_cast<double>(std::max<std::int64_t>(1, *job.polls_needed))
+                                           : static_cast<double>(job.elapsed_ms(now)) / estimate;
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(fraction * 100), 0, 99);
 }
 
 /// A gateway's own error page (nginx / Cloudflare style), text/html.
@@ -522,6 +562,33 @@ inline Reply media_reply(const Request& request, std::uint64_t size) {
   }
   r.status = 200;
   r.media = std::move(full);
+  return r;
+}
+
+inline Reply Core::media_body(const Request& request, Job& job, const std::string& endpoint) {
+  if (const auto status = media_status()) return bucket_reply(*status, endpoint);
+  if (drift().media_body) {
+    drifted();
+    return non_video_reply(*drift().media_body, endpoint);
+  }
+  ++job.download_fetches;
+  return media_reply(request, job.output_bytes);
+}
+
+template <class ErrorBody>
+Reply Core::media_answer(const Request& request, Job* job, const std::string& endpoint, std::optional<Reply> refused,
+                         ErrorBody&& error_body) {
+  if (request.headers.find("Authorization")) ++counters_.media_requests_with_authorization;
+  Reply r;
+  if (refused) {
+    r = std::move(*refused);
+  } else if (job != nullptr) {
+    r = media_body(request, *job, endpoint);
+  }
+  if (job != nullptr) {
+    if (auto f = fault(Subject{endpoint, job->model, job->prompt, job->key})) apply_fault(r, *f, error_body);
+  }
+  r.counter = endpoint;
   return r;
 }
 

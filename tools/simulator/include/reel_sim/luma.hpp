@@ -96,32 +96,18 @@ public:
   /// The video on the media origin: no key, Range, expires.
   Reply media(Request& request, const std::string& id) {
     const std::string endpoint = "luma.media";
-    if (request.headers.find("Authorization")) ++core_.counters().media_requests_with_authorization;
     Job* job = core_.job(id);
-    Reply r;
+    std::optional<Reply> refused;
     if (request.method != "GET" && request.method != "HEAD") {
-      r = bucket_reply(405, endpoint);
+      refused = bucket_reply(405, endpoint);
     } else if (job == nullptr || job->provider != "luma" || job->cancelled || job->deleted ||
                job->phase(SteadyClock::now()) != Phase::succeeded) {
-      r = bucket_reply(404, endpoint);
+      refused = bucket_reply(404, endpoint);
     } else if (unix_now() >= job->completed_unix + core_.config().download_ttl_s) {
-      r = bucket_reply(410, endpoint);
-    } else if (const auto status = core_.media_status()) {
-      r = bucket_reply(*status, endpoint);
-    } else if (core_.drift().media_body) {
-      core_.drifted();
-      r = non_video_reply(*core_.drift().media_body, endpoint);
-    } else {
-      ++job->download_fetches;
-      r = media_reply(request, job->output_bytes);
+      refused = bucket_reply(410, endpoint);
     }
-    if (job != nullptr) {
-      if (auto f = core_.fault(Subject{endpoint, job->model, job->prompt, job->key})) {
-        apply_fault(r, *f, [&](int s, const std::string&) { return bucket_reply(s, endpoint); });
-      }
-    }
-    r.counter = endpoint;
-    return r;
+    return core_.media_answer(request, job, endpoint, std::move(refused),
+                              [&](int s, const std::string&) { return bucket_reply(s, endpoint); });
   }
 
 private:

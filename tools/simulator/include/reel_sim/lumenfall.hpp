@@ -144,30 +144,16 @@ public:
   /// The output URL on the media origin: no auth, Range, expires.
   Reply media(Request& request, const std::string& id) {
     const std::string endpoint = "lumenfall.media";
-    if (request.headers.find("Authorization")) ++core_.counters().media_requests_with_authorization;
     Job* job = core_.job(id);
-    Reply r;
+    std::optional<Reply> refused;
     if (job == nullptr || job->provider != "lumenfall" || job->phase(SteadyClock::now()) != Phase::succeeded) {
-      r = error(404, "Not found", endpoint);
+      refused = error(404, "Not found", endpoint);
     } else if (job->cleaned || unix_now() >= job->completed_unix + core_.config().download_ttl_s) {
       core_.touch(*job);
-      r = error(410, "This output URL has expired or the video was deleted", endpoint);
-    } else if (const auto status = core_.media_status()) {
-      r = bucket_reply(*status, endpoint);
-    } else if (core_.drift().media_body) {
-      core_.drifted();
-      r = non_video_reply(*core_.drift().media_body, endpoint);
-    } else {
-      ++job->download_fetches;
-      r = media_reply(request, job->output_bytes);
+      refused = error(410, "This output URL has expired or the video was deleted", endpoint);
     }
-    if (job != nullptr) {
-      if (auto f = core_.fault(Subject{endpoint, job->model, job->prompt, job->key})) {
-        apply_fault(r, *f, [&](int s, const std::string& m) { return error(s, m, endpoint); });
-      }
-    }
-    r.counter = endpoint;
-    return r;
+    return core_.media_answer(request, job, endpoint, std::move(refused),
+                              [&](int s, const std::string& m) { return error(s, m, endpoint); });
   }
 
 private:
@@ -247,13 +233,6 @@ private:
     return r;
   }
 
-  static std::string seconds_text(const std::variant<std::string, double>& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    const double d = std::get<double>(v);
-    if (d == std::floor(d) && d >= 0 && d < 1e6) return std::to_string(static_cast<std::int64_t>(d));
-    return std::to_string(d);
-  }
-
   // The create fields sent as multipart/form-data (how the openai SDK sends videos.create).
   static std::optional<std::string> read_form(const Request& request, CreateRequest& q) {
     const auto parts = parse_multipart(request.headers.find("Content-Type").value_or(""), request.body);
@@ -296,12 +275,7 @@ private:
       m = core_.model("lumenfall", *q.model);
       if (m == nullptr) return error(404, "Model '" + *q.model + "' not found", endpoint, "MODEL_NOT_FOUND");
     } else {
-      for (const auto& candidate : core_.config().models) {
-        if (candidate.provider == "lumenfall") {
-          m = &candidate;
-          break;
-        }
-      }
+      m = core_.first_model("lumenfall");
       if (m == nullptr) return error(404, "No default model is configured", endpoint, "MODEL_NOT_FOUND");
     }
     const std::string seconds = q.seconds ? seconds_text(*q.seconds) : (m->durations.empty() ? "4" : m->durations.front());
@@ -448,10 +422,7 @@ private:
         break;
       case Phase::running: {
         // The reported progress follows the (possibly inaccurate) estimate, capped below 100.
-        const double estimate = std::max(1.0, static_cast<double>(job.duration_ms) * job.eta_factor);
-        const double fraction = job.polls_needed ? static_cast<double>(job.running_polls) / static_cast<double>(std::max<std::int64_t>(1, *job.polls_needed))
-                                                 : static_cast<double>(job.elapsed_ms(now)) / estimate;
-        v.progress = std::clamp<std::int64_t>(static_cast<std::int64_t>(fraction * 100), 0, 99);
+        v.progress = running_progress(job, now);
         v.status = core_.status_word(v.progress < 10 ? "queued" : "in_progress");
         break;
       }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The provider simulator: Venice (/api/v1), Lumenfall (/openai/v1), fal (/fal), Replicate (/replicate/v1),
-// Runway (/runway/v1), Luma (/luma) and Google Veo on the Gemini API (/gemini/v1beta) on one loopback port,
+// Runway (/runway/v1), Luma (/luma), Google Veo on the Gemini API (/gemini/v1beta) and an OpenAI-compatible
+// video API (/oai/v1) on one loopback port,
 // their media (download links, output URLs) on a second one (another origin), and the admin
 // endpoints under /__sim. Runs on a caller's io_context, or on its own thread for tests.
 #pragma once
@@ -10,6 +11,7 @@
 #include <reel_sim/google_veo.hpp>
 #include <reel_sim/luma.hpp>
 #include <reel_sim/lumenfall.hpp>
+#include <reel_sim/openai_videos.hpp>
 #include <reel_sim/replicate.hpp>
 #include <reel_sim/runway.hpp>
 #include <reel_sim/server.hpp>
@@ -54,6 +56,7 @@ public:
         runway_(core_),
         luma_(core_),
         veo_(core_),
+        openai_(core_),
         idle_timeout_(options.idle_timeout),
         idle_timer_(io) {
     auto written = [this](const Reply& reply, std::int64_t bytes) {
@@ -86,6 +89,8 @@ public:
   std::string runway_url() const { return base_url() + "/runway"; }
   /// Luma's origin (`reel::Luma::base_url`): create is POST {luma_url}/dream-machine/v1/generations/video.
   std::string luma_url() const { return base_url() + "/luma"; }
+  /// The OpenAI-compatible mode's base (`reel::OpenAiVideos::base_url`): POST {openai_url}/videos.
+  std::string openai_url() const { return base_url() + "/oai/v1"; }
   /// The Gemini API's base (`reel::GoogleVeo::base_url`): create is POST
   /// {gemini_url}/v1beta/models/{model}:predictLongRunning; videos are served here too.
   std::string gemini_url() const { return base_url() + "/gemini"; }
@@ -93,7 +98,8 @@ public:
   /// this simulator; empty for a name the simulator does not speak.
   std::string url_for(std::string_view provider) const {
     if (provider == "venice") return venice_url();
-    if (provider == "lumenfall" || provider == "openai") return lumenfall_url();
+    if (provider == "lumenfall") return lumenfall_url();
+    if (provider == "openai") return openai_url();
     if (provider == "fal") return fal_url();
     if (provider == "replicate") return base_url() + "/replicate";
     if (provider == "runway") return runway_url();
@@ -141,6 +147,7 @@ private:
       if (path.rfind("/runway/", 0) == 0) return runway::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/luma/", 0) == 0) return luma::Api::error(request.parse_status, request.parse_error, "malformed");
       if (path.rfind("/gemini/", 0) == 0) return google_veo::Api::error(request.parse_status, request.parse_error, "malformed");
+      if (path.rfind("/oai/v1/", 0) == 0) return openai_videos::Api::error(request.parse_status, request.parse_error, "malformed");
       return venice::Api::fault_error(request.parse_status, request.parse_error, "malformed");
     }
     if (path.rfind("/api/v1/", 0) == 0) return venice_.handle(request, path.substr(7));
@@ -150,6 +157,7 @@ private:
     if (path.rfind("/runway/", 0) == 0) return runway_.handle(request, path.substr(7));
     if (path.rfind("/luma/", 0) == 0) return luma_.handle(request, path.substr(5));
     if (path.rfind("/gemini/", 0) == 0) return veo_.handle(request, path.substr(7));
+    if (path.rfind("/oai/v1/", 0) == 0) return openai_.handle(request, path.substr(7));
     if (path.rfind("/__sim/", 0) == 0) return admin(request, path.substr(6));
     Reply r = venice::Api::error(404, "Not found", "other");
     return r;
@@ -181,6 +189,9 @@ private:
     }
     if (path.rfind("/gemini/files/", 0) == 0 && path.size() > 14 + 9 && path.substr(path.size() - 9) == ":download") {
       return veo_.foreign_media(request, std::string(path.substr(14, path.size() - 23)));
+    }
+    if (path.rfind("/openai/", 0) == 0 && path.size() > 12 && path.substr(path.size() - 4) == ".mp4") {
+      return openai_.media(request, std::string(path.substr(8, path.size() - 12)));
     }
     return venice::Api::error(404, "Not found", "media.other");
   }
@@ -255,6 +266,7 @@ private:
   runway::Api runway_;
   luma::Api luma_;
   google_veo::Api veo_;
+  openai_videos::Api openai_;
   std::unique_ptr<Server> main_;
   std::unique_ptr<Server> media_;
   std::chrono::seconds idle_timeout_;
