@@ -30,6 +30,7 @@
 #include <reel/policy/rate_limiter.hpp>
 #include <reel/policy/retry.hpp>
 #include <reel/providers/fal.hpp>
+#include <reel/providers/google_veo.hpp>
 #include <reel/providers/luma.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>

@@ -95,7 +95,7 @@ case "${case}" in
     expect_mp4 l.mp4
     expect_counter '"jobs_created":2'
     run 2 pika
-    expect_output "no provider \"pika\" (known: venice, lumenfall, fal, replicate, openai)"
+    expect_output "no provider \"pika\" (known: venice, lumenfall, fal, replicate, openai, runway, luma, google-veo)"
     ;;
   venice_minimal)
     start_simulator "${fast}"

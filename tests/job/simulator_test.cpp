@@ -10,6 +10,7 @@
 #include <reel/engine/video_job.hpp>
 #include <reel/session/any_session.hpp>
 #include <reel/providers/fal.hpp>
+#include <reel/providers/google_veo.hpp>
 #include <reel/providers/luma.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>
@@ -438,7 +439,8 @@ TEST(JobOnSimulator, HundredConcurrentJobsWithinVeniceLimits) {
 template <class P>
 struct Fleet {
   using Job = reel::VideoJob<P, reel::http::Client>;
-  Fleet(P p, const reel::VideoRequest& neutral, int n) : provider(std::move(p)) {
+  Fleet(P p, const reel::VideoRequest& neutral, int n, reel::job::AccountLimits limits = P::default_limits())
+      : provider(std::move(p)), account(reel::steady_clock(), std::move(limits)) {
     for (int i = 0; i < n; ++i) {
       reel::VideoRequest r = neutral;
       r.prompt = std::string(P::name) + " " + std::to_string(i);
@@ -453,15 +455,15 @@ struct Fleet {
     runner.add(*jobs.back(), requests[i], dir / (std::string(P::name) + "-" + std::to_string(i) + ".mp4"), done);
   }
   P provider;
-  reel::job::Account account{reel::steady_clock(), P::default_limits()};
+  reel::job::Account account;
   std::vector<typename P::Request> requests;
   std::vector<std::unique_ptr<Job>> jobs;
 };
 
-// One JobRunner, every registered provider, 25 jobs each, all at once: every job succeeds, each
+// One JobRunner, all eight registered providers, 25 jobs each (200), all at once: every job succeeds, each
 // prompt is created once, and no provider answers 429 (Venice and Replicate have documented
 // limits, which the accounts pace; the others document none the simulator enforces).
-TEST(JobOnSimulator, TwentyFiveJobsPerProviderOverEveryProviderOnOneRunner) {
+TEST(JobOnSimulator, TwoHundredJobsOverEightProvidersOnOneRunner) {
   World w;
   constexpr int per_provider = 25;
   const auto& sim = *w.sim.sim;
@@ -479,7 +481,12 @@ TEST(JobOnSimulator, TwentyFiveJobsPerProviderOverEveryProviderOnOneRunner) {
   Fleet<reel::OpenAiVideos> openai({"test-key", base("openai")}, {.model = "sora-2", .duration_seconds = 4}, per_provider);
   Fleet<reel::Runway> runway({"test-key", base("runway")}, {.model = "gen4.5", .duration_seconds = 5}, per_provider);
   Fleet<reel::Luma> luma({"test-key", base("luma")}, {.model = "ray-2", .duration_seconds = 5}, per_provider);
-  constexpr int providers = 7;
+  // Google's per-project quotas vary by tier; the default limits are a cautious 2 creates a minute,
+  // which would stretch 25 jobs over 12 minutes. The simulator enforces none for the Gemini API.
+  Fleet<reel::GoogleVeo> veo({"test-key", base("google-veo")}, {.model = "veo-3.1-generate-001", .duration_seconds = 8},
+                             per_provider, reel::job::AccountLimits::none());
+  constexpr int providers = 8;
+  static_assert(providers == std::size(reel::Providers::names), "a fleet for every registered provider");
 
   reel::JobOptions options = w.options();
   options.deadline = reel::steady_clock().now() + 300s;
@@ -496,6 +503,7 @@ TEST(JobOnSimulator, TwentyFiveJobsPerProviderOverEveryProviderOnOneRunner) {
     openai.add(runner, w.http, options, w.dir, i, done);
     runway.add(runner, w.http, options, w.dir, i, done);
     luma.add(runner, w.http, options, w.dir, i, done);
+    veo.add(runner, w.http, options, w.dir, i, done);
   }
   w.run([&]() -> asio::awaitable<int> {
     co_await runner.run();
@@ -521,7 +529,7 @@ TEST(JobOnSimulator, TwentyFiveJobsPerProviderOverEveryProviderOnOneRunner) {
     if (key.ends_with(" 429")) too_many += n;
   }
   EXPECT_EQ(too_many, 0);
-  EXPECT_EQ(c.media_requests_with_authorization, 0);
+  EXPECT_EQ(c.media_requests_with_authorization, 0);  // Veo's keyed download is on the API origin
   std::cout << "[ measured ] " << outcomes.size() << " jobs over " << providers << " providers: "
             << c.jobs_created << " creates, " << too_many << " answers of 429\n";
 }

@@ -118,6 +118,9 @@ reel::VideoRequest request_for(std::string_view provider) {
   if (provider == "replicate") return reel::VideoRequest{.model = "google/veo-3-fast", .prompt = "A kite over dunes", .duration_seconds = 4};
   if (provider == "runway") return reel::VideoRequest{.model = "gen4.5", .prompt = "A heron at dawn", .duration_seconds = 5};
   if (provider == "luma") return reel::VideoRequest{.model = "ray-2", .prompt = "A lantern on a lake", .duration_seconds = 5};
+  if (provider == "google-veo") {
+    return reel::VideoRequest{.model = "veo-3.1-generate-001", .prompt = "A tram in the rain", .duration_seconds = 8};
+  }
   return lumenfall_request();
 }
 

@@ -150,12 +150,14 @@ struct GoogleVeo {
     return limits;
   }
 
+  /// The environment variables `from_env` reads: the API key, and a base URL that replaces the default.
+  static constexpr const char* key_env = "GEMINI_API_KEY";
+  static constexpr const char* base_url_env = "GEMINI_BASE_URL";
   /// Google Veo as configured by the environment: the key from `GEMINI_API_KEY` (else
-  /// `GOOGLE_API_KEY`, as the SDK reads them), the base URL from `GEMINI_BASE_URL` when set.
+  /// `GOOGLE_API_KEY`, which the SDK also reads), the base URL from `GEMINI_BASE_URL` when set.
   static GoogleVeo from_env() {
-    GoogleVeo g;
-    g.api_key = providers::env_or("GEMINI_API_KEY", providers::env_or("GOOGLE_API_KEY", ""));
-    g.base_url = providers::env_or("GEMINI_BASE_URL", g.base_url);
+    GoogleVeo g = providers::from_env<GoogleVeo>();
+    if (g.api_key.empty()) g.api_key = providers::env_or("GOOGLE_API_KEY", "");
     return g;
   }
 

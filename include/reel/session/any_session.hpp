@@ -13,6 +13,7 @@
 #include <reel/job/outcome.hpp>
 #include <reel/job/request.hpp>
 #include <reel/providers/fal.hpp>
+#include <reel/providers/google_veo.hpp>
 #include <reel/providers/luma.hpp>
 #include <reel/providers/lumenfall.hpp>
 #include <reel/providers/openai_videos.hpp>
@@ -40,7 +41,7 @@ struct ProviderList {
 };
 
 /// The providers `connect` and the `reel` tool know.
-using Providers = ProviderList<Venice, Lumenfall, Fal, Replicate, OpenAiVideos, Runway, Luma>;
+using Providers = ProviderList<Venice, Lumenfall, Fal, Replicate, OpenAiVideos, Runway, Luma, GoogleVeo>;
 
 /// A `Session` of one of the providers of `Providers`, chosen at run time.
 template <http::HttpClient H = DefaultClient>
